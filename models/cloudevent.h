@@ -6,6 +6,7 @@
 #include <QMap>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 #include <QVariant>
 
@@ -41,6 +42,11 @@ public:
     // Names of all attributes present (core ones set, then extensions).
     QStringList attributeNames() const;
     // Sets an attribute by name from its canonical string form; core attributes go to their members.
+    // An invalid/null QVariant unsets, as does an empty string for a core attribute (an extension keeps "").
+    // "time" takes a QDateTime or an RFC 3339 string; a malformed string is kept as an invalid QDateTime so that
+    // validation reports it. Extension values are normalised to the type system: QUrl -> QString,
+    // QDateTime -> UTC, integral types within 32 bits -> int; other types are stored as given (the validator
+    // rejects them).
     void setAttribute(const QString& name, const QVariant& value);
 
     friend bool operator==(const CloudEvent&, const CloudEvent&) = default;
@@ -49,3 +55,9 @@ Q_DECLARE_METATYPE(CloudEvent)
 
 // Canonical string form of one typed attribute value (RFC 3339 for timestamps, base64 for binary, ...).
 QString cloudEventValueToString(const QVariant& value);
+// Parses an RFC 3339 date-time ("2018-04-05T17:31:00Z", "...:00.123+02:00") into UTC; nullopt when malformed.
+// Fractional seconds beyond milliseconds are truncated (QDateTime's precision).
+std::optional<QDateTime> parseCloudEventTimestamp(QStringView text);
+// The eight core context attribute names in spec order: specversion, id, source, type, datacontenttype,
+// dataschema, subject, time.
+const QStringList& cloudEventCoreAttributeNames();

@@ -3,10 +3,7 @@
 
 #include <QHashFunctions>
 
-QString ObjectKey::toString() const
-{
-    return group % u'/' % kind % u'/' % ns % u'/' % name;
-}
+QString ObjectKey::toString() const { return group % u'/' % kind % u'/' % ns % u'/' % name; }
 
 bool operator<(const ObjectKey& a, const ObjectKey& b)
 {
@@ -48,10 +45,8 @@ ObjectKind objectKindFor(const QString& group, const QString& kind)
         { QLatin1StringView("flows.knative.dev"), QLatin1StringView("Sequence"), ObjectKind::Sequence },
         { QLatin1StringView("flows.knative.dev"), QLatin1StringView("Parallel"), ObjectKind::Parallel },
         { QLatin1StringView("sources.knative.dev"), QLatin1StringView("PingSource"), ObjectKind::PingSource },
-        { QLatin1StringView("sources.knative.dev"), QLatin1StringView("ApiServerSource"),
-            ObjectKind::ApiServerSource },
-        { QLatin1StringView("sources.knative.dev"), QLatin1StringView("ContainerSource"),
-            ObjectKind::ContainerSource },
+        { QLatin1StringView("sources.knative.dev"), QLatin1StringView("ApiServerSource"), ObjectKind::ApiServerSource },
+        { QLatin1StringView("sources.knative.dev"), QLatin1StringView("ContainerSource"), ObjectKind::ContainerSource },
         { QLatin1StringView("sources.knative.dev"), QLatin1StringView("SinkBinding"), ObjectKind::SinkBinding },
         { QLatin1StringView("sources.knative.dev"), QLatin1StringView("KafkaSource"), ObjectKind::KafkaSource },
         { QLatin1StringView("serving.knative.dev"), QLatin1StringView("Service"), ObjectKind::KnativeService },

@@ -117,6 +117,7 @@ struct SourceLocation {
     int line = 0; // 1-based; 0 when unknown
     int column = 0; // 1-based
     QString toString() const; // "file:line:column"
+    friend bool operator==(const SourceLocation&, const SourceLocation&) = default;
 };
 
 struct ParallelBranch {

@@ -98,15 +98,9 @@ void ObjectStore::clear()
         Q_EMIT changed(effective);
 }
 
-KnativeObjectPtr ObjectStore::find(const ObjectKey& key) const
-{
-    return m_objects.value(key);
-}
+KnativeObjectPtr ObjectStore::find(const ObjectKey& key) const { return m_objects.value(key); }
 
-QList<KnativeObjectPtr> ObjectStore::objects() const
-{
-    return m_objects.values();
-}
+QList<KnativeObjectPtr> ObjectStore::objects() const { return m_objects.values(); }
 
 QList<KnativeObjectPtr> ObjectStore::objects(ObjectKind kind) const
 {

@@ -17,7 +17,8 @@ public:
 
     void connectSource(ObjectSource* source);
 
-    // Applies incremental changes; an Added for a known key counts as Modified, a Deleted for an unknown one is dropped.
+    // Applies incremental changes; an Added for a known key counts as Modified, a Deleted for an unknown one is
+    // dropped.
     void apply(const ObjectChangeBatch& batch);
     // Replaces the objects of one origin by the given set.
     void replaceOrigin(const QString& origin, const QList<KnativeObjectPtr>& objects);

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QSet>
 
+#include <optional>
+
 enum class NodeKind { Source, Broker, Channel, Trigger, Subscription, Flow, Subscriber, Uri, Missing };
 // Sink: source -> its sink. Routes: broker -> trigger, channel -> subscription, flow -> its steps.
 // DeliversTo: trigger/subscription -> subscriber. Reply and DeadLetter: back-references, drawn against the flow.
@@ -23,6 +25,10 @@ struct TopologyNode {
     QString kindLabel; // "Trigger", "Knative Service", "PingSource", ...
     Readiness readiness = Readiness::Unknown;
     QString reason; // why not ready, or for Missing which object references it
+    // Subscribers only: pods wanted and ready. A Deployment's spec/ready replicas; for a Knative Service the sum over
+    // the PodAutoscalers labelled with its name (one per revision), skipping KPA's -1 "no metrics yet".
+    std::optional<int> desiredScale;
+    std::optional<int> actualScale;
     friend bool operator==(const TopologyNode&, const TopologyNode&) = default;
 };
 
@@ -71,10 +77,57 @@ Q_SIGNALS:
     void changed(const TopologyDelta& delta);
 
 private:
+    struct Endpoint {
+        QString id;
+        ObjectKey key; // empty for URIs
+        QString uri; // set for plain URIs
+    };
+    struct PlannedEdge {
+        Endpoint from;
+        Endpoint to;
+        EdgeKind kind;
+    };
+    using Scale = std::pair<std::optional<int>, std::optional<int>>; // desired, actual
+
+    void upsertObject(const KnativeObjectPtr& object);
+    void removeObject(const KnativeObject& object);
+    void upsertUnmodelled(const KnativeObjectPtr& object);
+    void removeUnmodelled(const KnativeObject& object);
+    void updatePodAutoscaler(const KnativeObject& autoscaler, bool deleted);
+    void refreshScale(const ObjectKey& service);
+    void applyServiceScale(TopologyNode& node) const;
+
+    QList<PlannedEdge> plannedEdges(const KnativeObject& object) const;
+    TopologyNode nodeFor(const KnativeObject& object, NodeKind kind) const;
+    TopologyNode placeholderFor(const Endpoint& endpoint, const ObjectKey& referrer) const;
+    void addEdgeOwner(const PlannedEdge& planned, const ObjectKey& owner);
+    void removeEdgeOwner(const QString& edgeId, const ObjectKey& owner);
+    void releaseNode(const QString& nodeId, const ObjectKey& formerReferrer);
+    void turnMissing(const QString& nodeId);
+    bool hasEdges(const QString& nodeId) const;
+    std::optional<ObjectKey> anyReferrer(const QString& nodeId) const;
+
+    // Every mutation goes through these, so the batch's net delta can be computed from the touched ids alone.
+    void setNode(const TopologyNode& node);
+    void eraseNode(const QString& id);
+    void touchNode(const QString& id);
+    void touchEdge(const QString& id);
+    TopologyDelta takeDelta();
+
     QHash<QString, TopologyNode> m_nodes;
     QHash<QString, TopologyEdge> m_edges;
     QHash<QString, QSet<QString>> m_outgoing; // node id -> edge ids
     QHash<QString, QSet<QString>> m_incoming; // node id -> edge ids
     QHash<ObjectKey, QSet<QString>> m_ownedEdges; // object -> edge ids it declares
     QSet<QString> m_objectNodes; // nodes that stand for an object in the store (not Missing, not Uri)
+    // Two objects may declare the same edge (same id); the edge lives until its last owner drops it.
+    QHash<QString, QList<ObjectKey>> m_extraEdgeOwners;
+    // Objects of kinds without a node of their own: referenced ones (a KafkaSink as a sink) are shown, not "missing".
+    QHash<ObjectKey, KnativeObjectPtr> m_unmodelled;
+    QHash<ObjectKey, ObjectKey> m_autoscalerService; // PodAutoscaler -> its Knative Service
+    QHash<ObjectKey, QHash<ObjectKey, Scale>> m_serviceScales; // Knative Service -> PodAutoscaler -> scale
+
+    // State before the current batch of every node and edge it touched.
+    QHash<QString, std::optional<TopologyNode>> m_nodesBefore;
+    QHash<QString, bool> m_edgesBefore;
 };

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "meshsession.h"
+
+#include "backlogmonitor.h"
+#include "demosource.h"
+#include "kafkatransport.h"
+#include "manifestsource.h"
+#include "objectstore.h"
+#include "scalemonitor.h"
+#include "seriesstore.h"
+#include "topologygraph.h"
+
+using namespace Qt::StringLiterals;
+
+MeshSession::MeshSession(QObject* parent)
+    : QObject(parent)
+    , m_store(new ObjectStore(this))
+    , m_graph(new TopologyGraph(this))
+    , m_series(new SeriesStore(this))
+    , m_scale(new ScaleMonitor(m_store, m_series, this))
+{
+    connect(m_store, &ObjectStore::changed, m_graph, &TopologyGraph::applyChanges);
+    m_scale->start();
+}
+
+MeshSession::~MeshSession() = default;
+
+void MeshSession::addSource(ObjectSource* source)
+{
+    m_store->connectSource(source);
+    connect(source, &ObjectSource::issues, this, [this](const QString& origin, const QList<SourceIssue>& issues) {
+        if (issues.isEmpty())
+            m_issues.remove(origin);
+        else
+            m_issues.insert(origin, issues);
+        Q_EMIT issuesChanged();
+    });
+    source->start();
+}
+
+void MeshSession::startDemo()
+{
+    if (m_demo)
+        return;
+    m_demo = new DemoSource(this);
+    connect(m_demo, &DemoSource::kafkaStarted, this, &MeshSession::connectKafka);
+    connect(m_demo, &DemoSource::kafkaError, this, &MeshSession::statusMessage);
+    addSource(m_demo);
+}
+
+void MeshSession::openManifests(const QStringList& paths)
+{
+    if (!m_manifests) {
+        m_manifests = new ManifestSource(this);
+        for (const auto& path : paths)
+            m_manifests->addPath(path);
+        addSource(m_manifests);
+        return;
+    }
+    for (const auto& path : paths)
+        m_manifests->addPath(path);
+    m_manifests->start();
+}
+
+void MeshSession::connectKafka(const QString& bootstrapServers)
+{
+    const QMap<QString, QString> config { { u"bootstrap.servers"_s, bootstrapServers } };
+    m_backlog = new BacklogMonitor(m_store, m_series, config, this);
+    // The demo's broker is in-process, so it can be asked often; real clusters keep the 5 s default.
+    m_backlog->setInterval(std::chrono::seconds(1));
+    connect(m_backlog, &BacklogMonitor::errorChanged, this, &MeshSession::statusMessage);
+    m_backlog->start();
+    m_transport = new KafkaTransport(config, this);
+    Q_EMIT statusMessage(tr("Connected to the demo's Kafka cluster at %1").arg(bootstrapServers));
+    Q_EMIT kafkaConnected();
+}
+
+QList<SourceIssue> MeshSession::issues() const
+{
+    QList<SourceIssue> all;
+    for (const auto& list : m_issues)
+        all.append(list);
+    std::sort(all.begin(), all.end(), [](const SourceIssue& a, const SourceIssue& b) {
+        if (a.location.file != b.location.file)
+            return a.location.file < b.location.file;
+        return a.location.line < b.location.line;
+    });
+    return all;
+}

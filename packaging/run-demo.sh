@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# One command for a new user: install what is missing, build, and launch the embedded demo mesh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+packaging/install-deps.sh
+cmake --preset dev
+cmake --build --preset dev --target meshscope
+exec build/dev/app/meshscope --demo "$@"

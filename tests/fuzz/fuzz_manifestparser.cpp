@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "draftvalidator.h"
+#include "manifestparser.h"
+
+#include <QByteArray>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+#include <cstddef>
+#include <cstdint>
+
+// Manifests come from any file a user opens and from the editor as it is typed: none of this may crash or hang.
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    const auto input = QByteArray::fromRawData(reinterpret_cast<const char*>(data), static_cast<qsizetype>(size));
+    const auto fileName = QStringLiteral("fuzz.yaml");
+
+    const auto yaml = ManifestParser::parseYaml(input, fileName);
+    for (const auto& object : yaml.objects)
+        ManifestParser::toYaml(object->raw);
+
+    const auto json = ManifestParser::parseJson(input, fileName);
+    for (const auto& object : json.objects)
+        ManifestParser::toYaml(object->raw);
+
+    DraftValidator::validateTrigger(input, fileName, { QStringLiteral("default/default") },
+        { QStringLiteral("serving.knative.dev/Service/default/hello") });
+    DraftValidator::isValidIso8601Duration(QString::fromUtf8(input));
+    return 0;
+}

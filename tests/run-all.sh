@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds and runs every test: unit, GUI (offscreen) and integration tests in the dev preset, the unit tests
+# again under AddressSanitizer and UBSan, and each fuzz target for a bounded time. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+packaging/install-deps.sh
+
+jobs=$(nproc)
+werror=()
+# CI treats warnings as errors; a developer's build only shows them.
+if [ "${CI:-}" = "true" ]; then werror=(-DMESHSCOPE_WERROR=ON); fi
+
+echo "== dev: build and run unit, gui and integration tests"
+cmake --preset dev "${werror[@]}"
+cmake --build --preset dev -j "$jobs"
+ctest --preset dev -j "$jobs"
+
+echo "== asan: unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake --preset asan "${werror[@]}"
+cmake --build --preset asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --preset asan -j "$jobs"
+
+echo "== fuzz: every parser of outside input for a bounded time"
+cmake --preset fuzz "${werror[@]}"
+cmake --build --preset fuzz -j "$jobs"
+fuzz_seconds=${MESHSCOPE_FUZZ_SECONDS:-30}
+corpus_root=${XDG_CACHE_HOME:-$HOME/.cache}/meshscope/fuzz-corpus
+for target in build/fuzz/tests/fuzz/fuzz_*; do
+    [ -x "$target" ] || continue
+    name=$(basename "$target")
+    mkdir -p "$corpus_root/$name"
+    seeds=tests/fuzz/corpus/${name#fuzz_}
+    "$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 "$corpus_root/$name" \
+        $( [ -d "$seeds" ] && echo "$seeds" ) 2>&1 | tail -n 3
+done
+echo "run-all: every test passed"
