@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mainwindow.h"
 #include "meshsession.h"
+#include "triggereditorpage.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTabWidget>
 
 int main(int argc, char* argv[])
 {
@@ -20,6 +22,12 @@ int main(int argc, char* argv[])
     parser.addVersionOption();
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Run the embedded demo mesh (the default)."));
     parser.addOption(demo);
+    const QCommandLineOption page(QStringLiteral("page"),
+        QStringLiteral("Open on a page: topology, backlog, editor or publish."), QStringLiteral("name"));
+    parser.addOption(page);
+    const QCommandLineOption edit(QStringLiteral("edit"),
+        QStringLiteral("Open a trigger YAML file in the trigger editor."), QStringLiteral("file"));
+    parser.addOption(edit);
     parser.addPositionalArgument(QStringLiteral("manifests"),
         QStringLiteral("Knative manifest files or folders to show, followed on disk."), QStringLiteral("[paths...]"));
     parser.process(app);
@@ -31,6 +39,23 @@ int main(int argc, char* argv[])
     MainWindow window(&session);
     if (!paths.isEmpty())
         session.openManifests(paths);
+    if (parser.isSet(page)) {
+        const QStringList pages { QStringLiteral("topology"), QStringLiteral("backlog"), QStringLiteral("editor"),
+            QStringLiteral("publish") };
+        const auto index = pages.indexOf(parser.value(page));
+        if (index < 0) {
+            qCritical("meshscope: unknown page \"%s\"; choose one of %s", qPrintable(parser.value(page)),
+                qPrintable(pages.join(QStringLiteral(", "))));
+            return 2;
+        }
+        window.tabs()->setCurrentIndex(int(index));
+    }
+    if (parser.isSet(edit)) {
+        QString error;
+        if (!window.editorPage()->openFile(parser.value(edit), &error))
+            qWarning("meshscope: %s", qPrintable(error));
+        window.tabs()->setCurrentWidget(window.editorPage());
+    }
     window.show();
     return QApplication::exec();
 }

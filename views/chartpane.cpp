@@ -34,6 +34,7 @@ ChartPane::ChartPane(SeriesStore* store, QWidget* parent)
 {
     m_backlog->setTitle(tr("Backlog per trigger (consumer lag, measured from Kafka)"));
     m_replicas->setTitle(tr("Subscriber replicas (actual, and dashed: what the autoscaler wants)"));
+    m_range->addItem(tr("Last minute"), 60 * 1000);
     m_range->addItem(tr("Last 5 minutes"), 5 * 60 * 1000);
     m_range->addItem(tr("Last hour"), 60 * 60 * 1000);
     m_range->addItem(tr("Last 24 hours"), 24 * 60 * 60 * 1000);
@@ -104,13 +105,13 @@ void ChartPane::fill(ChartSink* sink, const QString& prefix, qint64 since, const
     }
     QStringList shown;
     for (const auto& id : std::as_const(chosen)) {
-        sink->setSeries(id, labelOf(id), m_store->points(id, since), ChartSink::LineStyle::Solid);
+        sink->setSeries(id, labelOf(id), m_store->points(id, since), ChartSink::LineStyle::Solid, {});
         shown.append(id);
         for (const auto& extra : extraPrefixes) {
             const QString extraId = extra % id.mid(prefix.size());
             if (ids.contains(extraId)) {
                 sink->setSeries(extraId, labelOf(extraId) % tr(" (wanted)"), m_store->points(extraId, since),
-                    ChartSink::LineStyle::Dashed);
+                    ChartSink::LineStyle::Dashed, id);
                 shown.append(extraId);
             }
         }

@@ -16,8 +16,11 @@ public:
     virtual ~ChartSink() = default;
     virtual QWidget* widget() = 0;
     virtual void setTitle(const QString& title) = 0;
-    // Points are (milliseconds since the epoch, value), in time order.
-    virtual void setSeries(const QString& id, const QString& label, const QList<QPointF>& points, LineStyle style) = 0;
+    // Points are (milliseconds since the epoch, value), in time order. A dashed series is a companion of the
+    // solid series `companionOf` (what an autoscaler wants beside what it has): same colour, no legend entry.
+    virtual void setSeries(const QString& id, const QString& label, const QList<QPointF>& points, LineStyle style,
+        const QString& companionOf)
+        = 0;
     virtual void removeSeries(const QString& id) = 0;
     virtual QStringList seriesIds() const = 0;
     virtual void setTimeWindow(qint64 fromMs, qint64 toMs) = 0;

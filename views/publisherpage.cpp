@@ -76,7 +76,9 @@ PublisherPage::PublisherPage(const ObjectStore* store, QWidget* parent)
 
     auto* form = new QFormLayout;
     form->addRow(tr("&Broker:"), m_broker);
-    form->addRow(tr("&id:"), idRow);
+    auto* idLabel = new QLabel(tr("&id:"));
+    idLabel->setBuddy(m_id);
+    form->addRow(idLabel, idRow);
     form->addRow(tr("&source:"), m_source);
     form->addRow(tr("t&ype:"), m_type);
     form->addRow(tr("s&ubject:"), m_subject);

@@ -5,6 +5,8 @@
 #include <QChartView>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QValueAxis>
 
@@ -41,7 +43,8 @@ QWidget* QtChartSink::widget() { return m_view; }
 
 void QtChartSink::setTitle(const QString& title) { m_chart->setTitle(title); }
 
-void QtChartSink::setSeries(const QString& id, const QString& label, const QList<QPointF>& points, LineStyle style)
+void QtChartSink::setSeries(
+    const QString& id, const QString& label, const QList<QPointF>& points, LineStyle style, const QString& companionOf)
 {
     auto* series = m_series.value(id);
     if (!series) {
@@ -53,8 +56,14 @@ void QtChartSink::setSeries(const QString& id, const QString& label, const QList
         m_series.insert(id, series);
         if (style == LineStyle::Dashed) {
             auto pen = series->pen();
+            if (const auto* solid = m_series.value(companionOf))
+                pen.setColor(solid->color());
             pen.setStyle(Qt::DashLine);
+            pen.setWidthF(1.5);
             series->setPen(pen);
+            const auto markers = m_chart->legend()->markers(series);
+            for (auto* marker : markers)
+                marker->setVisible(false);
         }
     }
     // replace() is one model reset, where clear() plus append() would be one per point.
@@ -92,9 +101,19 @@ void QtChartSink::rescaleValues()
         for (const auto& point : points)
             maximum = std::max(maximum, point.y());
     }
-    // Round the top up to a tidy number so the axis does not jitter with every sample.
-    const qreal magnitude = std::pow(10.0, std::floor(std::log10(std::max<qreal>(maximum, 1))));
-    const qreal top = std::max<qreal>(5, std::ceil(maximum * 1.1 / magnitude) * magnitude);
-    if (!qFuzzyCompare(m_valueAxis->max(), top))
+    // Four intervals of a tidy step (1, 2 or 5 times a power of ten), so ticks are whole numbers and the axis
+    // does not jitter with every sample.
+    const qreal wanted = std::max<qreal>(maximum * 1.1, 4) / 4;
+    const qreal magnitude = std::pow(10.0, std::floor(std::log10(wanted)));
+    qreal step = magnitude;
+    for (const qreal factor : { 1.0, 2.0, 5.0, 10.0 }) {
+        step = factor * magnitude;
+        if (step >= wanted)
+            break;
+    }
+    const qreal top = std::ceil(step) * 4;
+    if (!qFuzzyCompare(m_valueAxis->max(), top)) {
         m_valueAxis->setRange(0, top);
+        m_valueAxis->setTickCount(5);
+    }
 }

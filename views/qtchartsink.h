@@ -19,7 +19,8 @@ public:
 
     QWidget* widget() override;
     void setTitle(const QString& title) override;
-    void setSeries(const QString& id, const QString& label, const QList<QPointF>& points, LineStyle style) override;
+    void setSeries(const QString& id, const QString& label, const QList<QPointF>& points, LineStyle style,
+        const QString& companionOf) override;
     void removeSeries(const QString& id) override;
     QStringList seriesIds() const override { return m_series.keys(); }
     void setTimeWindow(qint64 fromMs, qint64 toMs) override;

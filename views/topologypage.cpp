@@ -58,7 +58,7 @@ QString TopologyPage::badgeFor(const TopologyNode& node) const
         }
     } else if (node.kind == NodeKind::Subscriber) {
         if (const auto scale = m_session->scale()->scaleOf(node.object))
-            return scale->actual == 0 ? tr("0 pods") : tr("%n pod(s)", nullptr, scale->actual);
+            return scale->actual == 1 ? tr("1 pod") : tr("%1 pods").arg(scale->actual);
     }
     return {};
 }
