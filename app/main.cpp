@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "graphview.h"
 #include "mainwindow.h"
 #include "meshsession.h"
+#include "topologygraph.h"
+#include "topologypage.h"
 #include "triggereditorpage.h"
 
 #include <QApplication>
@@ -28,6 +31,10 @@ int main(int argc, char* argv[])
     const QCommandLineOption edit(QStringLiteral("edit"),
         QStringLiteral("Open a trigger YAML file in the trigger editor."), QStringLiteral("file"));
     parser.addOption(edit);
+    const QCommandLineOption select(QStringLiteral("select"),
+        QStringLiteral("Select an object in the graph once it is shown, e.g. serverless-apps/billing-process-trigger."),
+        QStringLiteral("namespace/name"));
+    parser.addOption(select);
     parser.addPositionalArgument(QStringLiteral("manifests"),
         QStringLiteral("Knative manifest files or folders to show, followed on disk."), QStringLiteral("[paths...]"));
     parser.process(app);
@@ -55,6 +62,20 @@ int main(int argc, char* argv[])
         if (!window.editorPage()->openFile(parser.value(edit), &error))
             qWarning("meshscope: %s", qPrintable(error));
         window.tabs()->setCurrentWidget(window.editorPage());
+    }
+    if (parser.isSet(select)) {
+        auto* graph = window.topologyPage()->graphView();
+        const auto wanted = parser.value(select);
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = QObject::connect(graph, &GraphView::layoutApplied, graph, [graph, &session, wanted, connection] {
+            for (const auto& node : session.graph()->nodes()) {
+                if (node.object.ns % u'/' % node.object.name == wanted) {
+                    graph->selectNode(node.id);
+                    QObject::disconnect(*connection);
+                    return;
+                }
+            }
+        });
     }
     window.show();
     return QApplication::exec();

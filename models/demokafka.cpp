@@ -52,7 +52,7 @@ struct DemoPlan {
         ObjectKey trigger;
         QString topic;
         QString group;
-        ObjectKey subscriber; // invalid when not autoscaled: it then works at one replica's pace
+        ObjectKey subscriber; // invalid when not autoscaled: it then works at a fixed size
         double perReplicaRate = 10;
     };
     struct Subscriber {
@@ -432,7 +432,11 @@ void Simulation::consume(double dt)
             m_topics.begin(), m_topics.end(), [&](const auto& t) { return t.spec.name == consumer.spec.topic; });
         if (topic == m_topics.end())
             continue;
-        const int workers = consumer.spec.subscriber.isValid() ? replicas.value(consumer.spec.subscriber) : 1;
+        // A subscriber nobody scales (a plain Service, a URI) is sized for the usual load, as its owner would
+        // size it: its backlog builds up in bursts and drains afterwards instead of growing for ever.
+        constexpr int fixedWorkers = 5;
+        const int workers
+            = consumer.spec.subscriber.isValid() ? replicas.value(consumer.spec.subscriber) : fixedWorkers;
         double budget = workers * consumer.spec.perReplicaRate * dt + consumer.carry;
         auto remaining = static_cast<qint64>(budget);
         // Round robin over the partitions with records waiting, as a consumer's fetches would.

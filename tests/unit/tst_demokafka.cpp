@@ -246,7 +246,7 @@ void TestDemoKafka::reconfigure()
     LagSnapshot last;
     connect(&monitor, &KafkaLagMonitor::snapshot, this, [&last](const LagSnapshot& snapshot) { last = snapshot; });
     monitor.start();
-    // A trigger without an autoscaled subscriber still consumes, at one replica's pace.
+    // A trigger without an autoscaled subscriber still consumes, at a fixed size.
     QTRY_VERIFY_WITH_TIMEOUT(
         last.triggers.size() == 1 && endOffsets(last.triggers[0]) > 0 && allCommitted(last.triggers[0]), 10000);
 }
