@@ -404,18 +404,9 @@ void Simulation::produce(TopicState& topic, int count)
                 { u"amount"_s, static_cast<int>(m_random.bounded(5, 500)) } })
                          .toJson(QJsonDocument::Compact);
 
-        const KafkaRecord record = CloudEventKafka::encodeBinary(event);
-        rd_kafka_headers_t* headers = rd_kafka_headers_new(static_cast<size_t>(record.headers.size()));
-        for (const auto& [name, value] : record.headers)
-            rd_kafka_header_add(headers, name.constData(), name.size(), value.constData(), value.size());
-        const QByteArray topicName = topic.spec.name.toUtf8();
-        const auto error = rd_kafka_producev(m_producer.get(), RD_KAFKA_V_TOPIC(topicName.constData()),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(record.key.constData(), static_cast<size_t>(record.key.size())),
-            RD_KAFKA_V_VALUE(const_cast<char*>(record.value.constData()), static_cast<size_t>(record.value.size())),
-            RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+        const auto error
+            = KafkaClient::produce(m_producer.get(), topic.spec.name.toUtf8(), CloudEventKafka::encodeBinary(event));
         if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            rd_kafka_headers_destroy(headers);
             // A full local queue only means the cluster fell behind: skip this tick's remainder.
             return;
         }

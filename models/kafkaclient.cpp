@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "kafkaclient.h"
 
+#include <array>
+
 Q_LOGGING_CATEGORY(lcKafka, "meshscope.kafka", QtWarningMsg)
 
 namespace KafkaClient {
@@ -52,5 +54,38 @@ HandlePtr createHandle(rd_kafka_type_t type, const QMap<QString, QString>& confi
 }
 
 QString errorString(rd_kafka_resp_err_t error) { return QString::fromUtf8(rd_kafka_err2str(error)); }
+
+rd_kafka_resp_err_t produce(
+    rd_kafka_t* producer, const QByteArray& topic, const KafkaRecord& record, int partition, void* opaque)
+{
+    rd_kafka_headers_t* headers = rd_kafka_headers_new(static_cast<size_t>(record.headers.size()));
+    for (const auto& [name, value] : record.headers)
+        rd_kafka_header_add(headers, name.constData(), name.size(), value.constData(), value.size());
+    std::array<rd_kafka_vu_t, 7> values {};
+    values[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+    values[0].u.cstr = topic.constData();
+    values[1].vtype = RD_KAFKA_VTYPE_PARTITION;
+    values[1].u.i32 = partition;
+    values[2].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+    values[2].u.i = RD_KAFKA_MSG_F_COPY;
+    values[3].vtype = RD_KAFKA_VTYPE_KEY;
+    values[3].u.mem.ptr = record.key.isEmpty() ? nullptr : const_cast<char*>(record.key.constData());
+    values[3].u.mem.size = static_cast<size_t>(record.key.size());
+    values[4].vtype = RD_KAFKA_VTYPE_VALUE;
+    values[4].u.mem.ptr = record.value.isEmpty() ? nullptr : const_cast<char*>(record.value.constData());
+    values[4].u.mem.size = static_cast<size_t>(record.value.size());
+    values[5].vtype = RD_KAFKA_VTYPE_HEADERS;
+    values[5].u.headers = headers;
+    values[6].vtype = RD_KAFKA_VTYPE_OPAQUE;
+    values[6].u.ptr = opaque;
+    rd_kafka_error_t* error = rd_kafka_produceva(producer, values.data(), values.size());
+    if (!error)
+        return RD_KAFKA_RESP_ERR_NO_ERROR;
+    // On failure the headers stay ours.
+    rd_kafka_headers_destroy(headers);
+    const auto code = rd_kafka_error_code(error);
+    rd_kafka_error_destroy(error);
+    return code;
+}
 
 } // namespace KafkaClient

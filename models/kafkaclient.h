@@ -4,6 +4,8 @@
 // librdkafka plumbing shared by the Kafka monitor, transport and demo: RAII handles and client creation.
 // Internal to meshcore; public headers do not include librdkafka.
 
+#include "cloudeventcodec.h"
+
 #include <librdkafka/rdkafka.h>
 
 #include <QLoggingCategory>
@@ -58,5 +60,11 @@ HandlePtr createHandle(rd_kafka_type_t type, const QMap<QString, QString>& confi
     const QMap<QString, QString>& defaults, const std::function<void(rd_kafka_conf_t*)>& customize, QString* error);
 
 QString errorString(rd_kafka_resp_err_t error);
+
+// Produces one record (copied) with its headers. Goes through rd_kafka_produceva rather than the
+// RD_KAFKA_V_* macros, which are GNU statement expressions that clang rejects under -pedantic -Werror.
+// An empty key or value is sent as null.
+rd_kafka_resp_err_t produce(rd_kafka_t* producer, const QByteArray& topic, const KafkaRecord& record,
+    int partition = RD_KAFKA_PARTITION_UA, void* opaque = nullptr);
 
 } // namespace KafkaClient

@@ -120,25 +120,14 @@ quint64 KafkaTransport::publish(const QString& topic, const CloudEvent& event)
         return id;
     }
     const KafkaRecord record = CloudEventKafka::encodeBinary(event);
-    rd_kafka_headers_t* headers = rd_kafka_headers_new(static_cast<size_t>(record.headers.size()));
-    for (const auto& [name, value] : record.headers)
-        rd_kafka_header_add(headers, name.constData(), name.size(), value.constData(), value.size());
     {
         const std::lock_guard lock(d->mutex);
         d->pending.insert(id, { topic, Clock::now() });
     }
-    const QByteArray topicName = topic.toUtf8();
     // A null key lets the partitioner spread events without a partitionkey; a null value stands for "no data".
-    const auto error = rd_kafka_producev(d->producer.get(), RD_KAFKA_V_TOPIC(topicName.constData()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(record.key.isEmpty() ? nullptr : record.key.constData(), static_cast<size_t>(record.key.size())),
-        RD_KAFKA_V_VALUE(record.value.isEmpty() ? nullptr : const_cast<char*>(record.value.constData()),
-            static_cast<size_t>(record.value.size())),
-        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<quintptr>(id))),
-        RD_KAFKA_V_END);
+    const auto error = KafkaClient::produce(d->producer.get(), topic.toUtf8(), record, RD_KAFKA_PARTITION_UA,
+        reinterpret_cast<void*>(static_cast<quintptr>(id)));
     if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        // On failure the headers stay ours.
-        rd_kafka_headers_destroy(headers);
         {
             const std::lock_guard lock(d->mutex);
             d->pending.remove(id);

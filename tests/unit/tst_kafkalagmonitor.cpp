@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "kafkaclient.h"
 #include "kafkalagmonitor.h"
 
 #include <QSignalSpy>
@@ -68,10 +69,7 @@ void TestKafkaLagMonitor::produce(int partition, int count)
 {
     for (int i = 0; i < count; ++i) {
         const QByteArray value = "record " + QByteArray::number(i);
-        QCOMPARE(rd_kafka_producev(m_producer.get(), RD_KAFKA_V_TOPIC(topic.toUtf8().constData()),
-                     RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                     RD_KAFKA_V_VALUE(const_cast<char*>(value.constData()), static_cast<size_t>(value.size())),
-                     RD_KAFKA_V_END),
+        QCOMPARE(KafkaClient::produce(m_producer.get(), topic.toUtf8(), KafkaRecord { {}, {}, value }, partition),
             RD_KAFKA_RESP_ERR_NO_ERROR);
     }
     QCOMPARE(rd_kafka_flush(m_producer.get(), 5000), RD_KAFKA_RESP_ERR_NO_ERROR);
