@@ -2,6 +2,7 @@
 #include "graphview.h"
 #include "mainwindow.h"
 #include "meshsession.h"
+#include "syntheticmesh.h"
 #include "topologygraph.h"
 #include "topologypage.h"
 #include "triggereditorpage.h"
@@ -35,17 +36,34 @@ int main(int argc, char* argv[])
         QStringLiteral("Select an object in the graph once it is shown, e.g. serverless-apps/billing-process-trigger."),
         QStringLiteral("namespace/name"));
     parser.addOption(select);
+    const QCommandLineOption synthetic(QStringLiteral("synthetic"),
+        QStringLiteral("Show a generated mesh of about this many nodes instead of the demo, e.g. 20000."),
+        QStringLiteral("nodes"));
+    parser.addOption(synthetic);
     parser.addPositionalArgument(QStringLiteral("manifests"),
         QStringLiteral("Knative manifest files or folders to show, followed on disk."), QStringLiteral("[paths...]"));
     parser.process(app);
 
+    int syntheticNodes = 0;
+    if (parser.isSet(synthetic)) {
+        bool ok = false;
+        syntheticNodes = parser.value(synthetic).toInt(&ok);
+        if (!ok || syntheticNodes <= 0) {
+            qCritical("meshscope: --synthetic wants a positive number of nodes, not \"%s\"",
+                qPrintable(parser.value(synthetic)));
+            return 2;
+        }
+    }
+
     MeshSession session;
     const auto paths = parser.positionalArguments();
-    if (paths.isEmpty() || parser.isSet(demo))
+    if ((paths.isEmpty() && !syntheticNodes) || parser.isSet(demo))
         session.startDemo();
     MainWindow window(&session);
     if (!paths.isEmpty())
         session.openManifests(paths);
+    if (syntheticNodes)
+        session.showObjects(SyntheticMesh::origin(), SyntheticMesh::generate(syntheticNodes));
     if (parser.isSet(page)) {
         const QStringList pages { QStringLiteral("topology"), QStringLiteral("backlog"), QStringLiteral("editor"),
             QStringLiteral("publish") };

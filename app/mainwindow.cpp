@@ -72,6 +72,10 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
         m_publisher->selectBroker(broker);
         m_tabs->setCurrentWidget(m_publisher);
     });
+    connect(m_topology, &TopologyPage::showBacklogRequested, this, [this](const ObjectKey& object) {
+        m_backlog->focusObject(object.toString());
+        m_tabs->setCurrentWidget(m_backlog);
+    });
     connect(m_topology, &TopologyPage::objectSelected, this,
         [this](const ObjectKey& key) { m_backlog->focusObject(key.toString()); });
     connect(m_publisher, &PublisherPage::published, this,

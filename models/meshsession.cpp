@@ -62,6 +62,11 @@ void MeshSession::openManifests(const QStringList& paths)
     m_manifests->start();
 }
 
+void MeshSession::showObjects(const QString& origin, const QList<KnativeObjectPtr>& objects)
+{
+    m_store->replaceOrigin(origin, objects);
+}
+
 void MeshSession::connectKafka(const QString& bootstrapServers)
 {
     const QMap<QString, QString> config { { u"bootstrap.servers"_s, bootstrapServers } };

@@ -28,6 +28,8 @@ public:
     void startDemo();
     // Manifest files or folders, followed on disk.
     void openManifests(const QStringList& paths);
+    // Objects made in-process (e.g. a synthetic mesh), replacing whatever origin showed before.
+    void showObjects(const QString& origin, const QList<KnativeObjectPtr>& objects);
 
     bool isDemo() const { return m_demo != nullptr; }
     ObjectStore* store() const { return m_store; }

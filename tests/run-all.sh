@@ -10,6 +10,10 @@ werror=()
 # CI treats warnings as errors; a developer's build only shows them.
 if [ "${CI:-}" = "true" ]; then werror=(-DMESHSCOPE_WERROR=ON); fi
 
+echo "== kube: kube-apiserver, etcd and Knative's CRDs for the integration tests (built once, then cached)"
+tests/harness/kube/build-binaries.sh
+tests/harness/kube/fetch-crds.sh
+
 echo "== dev: build and run unit, gui and integration tests"
 cmake --preset dev "${werror[@]}"
 cmake --build --preset dev -j "$jobs"

@@ -1,44 +1,76 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "graphview.h"
 
-#include "edgeitem.h"
-#include "nodeitem.h"
 #include "topologygraph.h"
 
-#include <QPointer>
-#include <QScrollBar>
+#include <QApplication>
+#include <QContextMenuEvent>
+#include <QFutureWatcher>
+#include <QHelpEvent>
+#include <QMenu>
+#include <QPainter>
+#include <QSvgGenerator>
+#include <QToolTip>
 #include <QWheelEvent>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr qreal maximumScale = 4;
+// Zoom at which a revealed node (search match, keyboard target far away) is read in full.
+constexpr qreal readingScale = 0.8;
+constexpr int minimapMargin = 12;
+constexpr qreal minimapMaxWidth = 220;
+constexpr qreal minimapMaxHeight = 150;
+constexpr qreal minimapMinSide = 50;
+// A stale layout is still applied when none was for this long: a graph that never stops changing must show.
+constexpr qint64 starvationMs = 1000;
+} // namespace
+
+struct GraphView::LayoutOutcome {
+    GraphLayoutResult layout;
+    std::shared_ptr<const GraphScene> scene;
+    QSet<QString> nodeIds;
+    QSet<QString> edgeIds;
+};
+
 GraphView::GraphView(QWidget* parent)
-    : QGraphicsView(parent)
-    , m_scene(new QGraphicsScene(this))
+    : QWidget(parent)
 {
-    m_scene->setItemIndexMethod(QGraphicsScene::NoIndex);
-    setScene(m_scene);
-    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
-    setDragMode(ScrollHandDrag);
-    setViewportUpdateMode(SmartViewportUpdate);
-    setTransformationAnchor(AnchorUnderMouse);
     setFocusPolicy(Qt::StrongFocus);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setMouseTracking(false);
     setAccessibleName(tr("Topology graph"));
+    setMinimumSize(200, 150);
+    m_state.viewport = size();
+    m_state.palette = palette();
+    m_state.font = font();
     m_layoutTimer.setSingleShot(true);
     m_layoutTimer.setInterval(60);
     connect(&m_layoutTimer, &QTimer::timeout, this, &GraphView::startLayout);
-    connect(m_scene, &QGraphicsScene::selectionChanged, this, [this] { Q_EMIT nodeSelected(selectedNodeId()); });
 }
 
-GraphView::~GraphView()
-{
-    // Edges unregister from their nodes on destruction, so they go first.
-    qDeleteAll(m_edges);
-    m_edges.clear();
-}
+// A running layout keeps its own copies and reports to a watcher owned by this view, so it may outlive the view.
+GraphView::~GraphView() = default;
 
 void GraphView::setGraph(const TopologyGraph* graph)
 {
+    if (m_graphConnection)
+        disconnect(m_graphConnection);
     m_graph = graph;
-    connect(graph, &TopologyGraph::changed, this, &GraphView::scheduleLayout);
+    m_hasLayout = false;
+    m_needFullLayout = true;
+    m_touchedNodes.clear();
+    m_touchedEdges.clear();
+    m_searchText.clear();
+    ++m_graphGeneration;
+    if (graph)
+        m_graphConnection = connect(graph, &TopologyGraph::changed, this, &GraphView::onGraphChanged);
     scheduleLayout();
 }
 
@@ -48,164 +80,1046 @@ void GraphView::setBadgeProvider(BadgeProvider provider)
     refreshBadges();
 }
 
+void GraphView::setSearchTermsProvider(SearchTermsProvider provider)
+{
+    m_searchTermsProvider = std::move(provider);
+    m_searchText.clear();
+}
+
 void GraphView::refreshBadges()
 {
-    if (!m_badgeProvider)
+    if (!m_badgeProvider || !m_scene)
         return;
-    for (auto* item : std::as_const(m_nodes))
-        item->setBadge(m_badgeProvider(item->node()));
+    bool changed = false;
+    const auto& nodes = m_scene->nodes();
+    m_state.badges.resize(nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        if (nodes[i].isBundle())
+            continue;
+        auto badge = m_badgeProvider(nodes[i].node);
+        if (badge != m_state.badges[i]) {
+            m_state.badges[i] = std::move(badge);
+            changed = true;
+        }
+    }
+    if (changed)
+        update();
+}
+
+// Layout --------------------------------------------------------------------------------------------------------
+
+void GraphView::onGraphChanged(const TopologyDelta& delta)
+{
+    for (const auto* ids : { &delta.nodesAdded, &delta.nodesChanged, &delta.nodesRemoved }) {
+        for (const auto& id : *ids) {
+            m_touchedNodes.insert(id);
+            m_searchText.remove(id);
+        }
+    }
+    for (const auto* ids : { &delta.edgesAdded, &delta.edgesRemoved }) {
+        for (const auto& id : *ids)
+            m_touchedEdges.insert(id);
+    }
+    ++m_graphGeneration;
+    scheduleLayout();
 }
 
 void GraphView::scheduleLayout()
 {
-    ++m_generation;
     if (!m_layoutTimer.isActive())
         m_layoutTimer.start();
+}
+
+TopologyDelta GraphView::pendingDelta() const
+{
+    // Net change between the graph of the applied layout and the graph now, whatever happened in between.
+    TopologyDelta delta;
+    const auto& nodes = m_graph->nodes();
+    for (const auto& id : m_touchedNodes) {
+        const bool before = m_layoutNodes.contains(id);
+        const bool now = nodes.contains(id);
+        if (before && now)
+            delta.nodesChanged.append(id);
+        else if (now)
+            delta.nodesAdded.append(id);
+        else if (before)
+            delta.nodesRemoved.append(id);
+    }
+    const auto& edges = m_graph->edges();
+    for (const auto& id : m_touchedEdges) {
+        const bool before = m_layoutEdges.contains(id);
+        const bool now = edges.contains(id);
+        if (now && !before)
+            delta.edgesAdded.append(id);
+        else if (before && !now)
+            delta.edgesRemoved.append(id);
+    }
+    return delta;
 }
 
 void GraphView::startLayout()
 {
     if (!m_graph || m_layoutRunning)
         return;
+    const bool full = !m_hasLayout || m_needFullLayout;
+    TopologyDelta delta;
+    if (!full) {
+        delta = pendingDelta();
+        if (delta.isEmpty()) {
+            m_touchedNodes.clear();
+            m_touchedEdges.clear();
+            return;
+        }
+    }
     GraphLayoutInput input;
     input.nodes = m_graph->nodes().values();
     input.edges = m_graph->edges().values();
+    input.expandedBundles = m_expanded;
+    m_inFlightNodes = std::exchange(m_touchedNodes, {});
+    m_inFlightEdges = std::exchange(m_touchedEdges, {});
+    m_jobGeneration = m_graphGeneration;
+    m_jobExpanded = m_expanded;
     m_layoutRunning = true;
-    const quint64 generation = m_generation;
-    QtConcurrent::run([input = std::move(input)] {
-        return GraphLayout::compute(input);
-    }).then(this, [this, generation](const GraphLayoutResult& result) {
-        m_layoutRunning = false;
-        applyLayout(generation, result);
+
+    auto* watcher = new QFutureWatcher<LayoutOutcome>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        finishLayout(watcher->result());
     });
+    watcher->setFuture(QtConcurrent::run([input = std::move(input), previous = m_layout, delta, full] {
+        LayoutOutcome outcome;
+        outcome.layout = full ? GraphLayout::compute(input) : GraphLayout::update(previous, input, delta);
+        outcome.scene = std::make_shared<const GraphScene>(GraphScene::build(input, outcome.layout));
+        outcome.nodeIds.reserve(input.nodes.size());
+        for (const auto& node : input.nodes)
+            outcome.nodeIds.insert(node.id);
+        outcome.edgeIds.reserve(input.edges.size());
+        for (const auto& edge : input.edges)
+            outcome.edgeIds.insert(edge.id);
+        return outcome;
+    }));
+    if (!m_scene)
+        update(); // shows that a layout is on its way
 }
 
-void GraphView::applyLayout(quint64 generation, const GraphLayoutResult& result)
+void GraphView::finishLayout(const LayoutOutcome& outcome)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (!m_graph)
+    m_layoutRunning = false;
+    const bool bundlesChanged = m_jobExpanded != m_expanded;
+    const bool graphChanged = m_jobGeneration != m_graphGeneration;
+    const bool starving = !m_hasLayout || m_sinceApplied.elapsed() > starvationMs;
+    if (bundlesChanged || (graphChanged && !starving)) {
+        // Stale: what it was computed from is gone. Its changes go back into the next layout's delta.
+        m_touchedNodes.unite(m_inFlightNodes);
+        m_touchedEdges.unite(m_inFlightEdges);
+        m_inFlightNodes.clear();
+        m_inFlightEdges.clear();
+        scheduleLayout();
         return;
-    const auto& nodes = m_graph->nodes();
-    const auto& edges = m_graph->edges();
-
-    for (auto it = m_edges.begin(); it != m_edges.end();) {
-        if (!edges.contains(it.key()) || !nodes.contains(it.value()->edge().from)
-            || !nodes.contains(it.value()->edge().to)) {
-            delete it.value();
-            it = m_edges.erase(it);
-        } else {
-            ++it;
-        }
     }
-    for (auto it = m_nodes.begin(); it != m_nodes.end();) {
-        if (!nodes.contains(it.key())) {
-            delete it.value();
-            it = m_nodes.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    for (const auto& node : nodes) {
-        auto* item = m_nodes.value(node.id);
-        if (!item) {
-            item = new NodeItem(node);
-            m_scene->addItem(item);
-            m_nodes.insert(node.id, item);
-        } else {
-            item->setNode(node);
-        }
-        if (const auto it = result.positions.constFind(node.id); it != result.positions.constEnd())
-            item->setPos(it.value());
-        if (m_badgeProvider)
-            item->setBadge(m_badgeProvider(node));
-    }
-    for (const auto& edge : edges) {
-        if (m_edges.contains(edge.id))
-            continue;
-        auto* from = m_nodes.value(edge.from);
-        auto* to = m_nodes.value(edge.to);
-        if (!from || !to)
-            continue;
-        auto* item = new EdgeItem(edge, from, to);
-        m_scene->addItem(item);
-        m_edges.insert(edge.id, item);
-    }
-    for (auto* edge : std::as_const(m_edges))
-        edge->adjust();
-    m_bands = result.namespaceBands;
-    m_scene->setSceneRect(result.bounds.adjusted(-40, -40, 40, 120));
-    if (!m_fitted && !m_nodes.isEmpty()) {
-        m_fitted = true;
-        fitToView();
-    }
+    m_layout = outcome.layout;
+    m_layoutNodes = outcome.nodeIds;
+    m_layoutEdges = outcome.edgeIds;
+    m_hasLayout = true;
+    m_needFullLayout = false;
+    m_inFlightNodes.clear();
+    m_inFlightEdges.clear();
+    m_sinceApplied.restart();
+    applyScene(outcome.scene);
     Q_EMIT layoutApplied();
-    // The graph changed while this layout ran: lay out again.
-    if (generation != m_generation)
+    if (!m_touchedNodes.isEmpty() || !m_touchedEdges.isEmpty())
         scheduleLayout();
 }
 
-QString GraphView::selectedNodeId() const
+void GraphView::applyScene(std::shared_ptr<const GraphScene> scene)
 {
-    const auto selected = m_scene->selectedItems();
-    for (auto* item : selected) {
-        if (auto* node = dynamic_cast<NodeItem*>(item))
-            return node->node().id;
+    m_scene = std::move(scene);
+    m_renderer.setScene(m_scene);
+    m_state.badges.assign(m_scene->nodes().size(), {});
+    refreshBadges();
+    m_minimap = {};
+    updateHighlightState();
+    if (!m_search.isEmpty()) {
+        // New or moved nodes may match now; the current match stays the same node and the view stays where it is.
+        const auto current = m_currentMatch >= 0 ? m_matches.value(m_currentMatch) : QString();
+        findMatches();
+        m_currentMatch = current.isEmpty() ? -1 : int(m_matches.indexOf(current));
+        updateMatchState();
+        Q_EMIT searchMatchesChanged();
     }
-    return {};
+    updateFocusState();
+    updateSelectionState();
+    if (!m_userMoved)
+        fitRect(m_scene->bounds().adjusted(-40, -40, 40, 40), 1.0);
+    if (!m_pendingSelection.isEmpty()) {
+        const int index = m_scene->indexOf(m_pendingSelection);
+        if (index >= 0) {
+            m_pendingSelection.clear();
+            setSelectedIndex(index);
+            const auto rect = m_scene->nodes()[std::size_t(index)].rect;
+            if (m_state.scale < readingScale * 0.6) {
+                setViewInternal(rect.center(), readingScale);
+                m_userMoved = true;
+            } else {
+                ensureVisible(rect);
+            }
+        }
+    }
+    update();
 }
 
-void GraphView::selectNode(const QString& id)
+// View ----------------------------------------------------------------------------------------------------------
+
+QPointF GraphView::mapToScene(const QPointF& widgetPos) const
 {
-    auto* item = m_nodes.value(id);
-    if (!item)
+    return m_state.centre + (widgetPos - QPointF(width() / 2.0, height() / 2.0)) / m_state.scale;
+}
+
+QRectF GraphView::visibleSceneRect() const
+{
+    const QSizeF size(width() / m_state.scale, height() / m_state.scale);
+    return QRectF(m_state.centre - QPointF(size.width() / 2, size.height() / 2), size);
+}
+
+QRectF GraphView::sceneBounds() const { return m_scene ? m_scene->bounds() : QRectF(); }
+
+qreal GraphView::minimumScale() const
+{
+    const auto bounds = sceneBounds();
+    if (bounds.isEmpty())
+        return 0.05;
+    const qreal fit = std::min(width() / bounds.width(), height() / bounds.height());
+    return std::min(0.05, fit * 0.5);
+}
+
+void GraphView::setViewInternal(const QPointF& centre, qreal scale)
+{
+    m_state.centre = centre;
+    m_state.scale = std::clamp(scale, minimumScale(), maximumScale);
+    update();
+}
+
+void GraphView::setView(const QPointF& sceneCentre, qreal scale)
+{
+    m_userMoved = true;
+    setViewInternal(sceneCentre, scale);
+}
+
+void GraphView::zoomBy(qreal factor)
+{
+    m_userMoved = true;
+    setViewInternal(m_state.centre, m_state.scale * factor);
+}
+
+void GraphView::fitRect(const QRectF& rect, qreal maximum)
+{
+    if (rect.isEmpty() || width() <= 0 || height() <= 0)
         return;
-    m_scene->clearSelection();
-    item->setSelected(true);
-    ensureVisible(item);
-}
-
-void GraphView::highlightEdges(const QSet<QString>& edgeIds)
-{
-    for (auto* edge : std::as_const(m_edges))
-        edge->setHighlighted(edgeIds.contains(edge->edge().id));
+    const qreal scale = std::min({ width() / rect.width(), height() / rect.height(), maximum });
+    setViewInternal(rect.center(), scale);
 }
 
 void GraphView::fitToView()
 {
-    if (m_scene->items().isEmpty())
+    // Until the user moves the view, it keeps fitting the graph as it grows and as the window is resized.
+    m_userMoved = false;
+    if (!m_scene || m_scene->nodes().empty())
         return;
-    fitInView(m_scene->sceneRect(), Qt::KeepAspectRatio);
     // Small meshes should not be blown up past a readable size.
-    if (transform().m11() > 1.0)
-        setTransform(QTransform());
+    fitRect(m_scene->bounds().adjusted(-40, -40, 40, 40), 1.0);
+}
+
+void GraphView::zoomToSelection()
+{
+    if (!m_scene || m_state.selected < 0)
+        return;
+    const auto& node = m_scene->nodes()[std::size_t(m_state.selected)];
+    QRectF area = node.rect;
+    for (const auto* edges : { &node.outgoing, &node.incoming }) {
+        for (const int edge : *edges) {
+            const auto& e = m_scene->edges()[std::size_t(edge)];
+            area = area.united(m_scene->nodes()[std::size_t(e.from)].rect);
+            area = area.united(m_scene->nodes()[std::size_t(e.to)].rect);
+        }
+    }
+    m_userMoved = true;
+    const qreal fit = std::min(width() / (area.width() + 80), height() / (area.height() + 80));
+    // Neighbours too far apart to show readably: the node alone, at reading size.
+    if (fit < GraphRenderer::fullDetailScale)
+        setViewInternal(node.rect.center(), readingScale);
+    else
+        setViewInternal(area.center(), std::min(fit, 1.2));
+}
+
+void GraphView::ensureVisible(const QRectF& rect)
+{
+    const auto margin = 30 / m_state.scale;
+    if (visibleSceneRect().adjusted(margin, margin, -margin, -margin).contains(rect))
+        return;
+    m_userMoved = true;
+    setViewInternal(rect.center(), m_state.scale);
+}
+
+void GraphView::setMinimapEnabled(bool enabled)
+{
+    m_minimapEnabled = enabled;
+    update();
+}
+
+// Content -------------------------------------------------------------------------------------------------------
+
+qsizetype GraphView::nodeCount() const { return m_scene ? qsizetype(m_scene->nodes().size()) : 0; }
+
+qsizetype GraphView::edgeCount() const { return m_scene ? qsizetype(m_scene->edges().size()) : 0; }
+
+bool GraphView::hasNode(const QString& id) const { return m_scene && m_scene->indexOf(id) >= 0; }
+
+QRectF GraphView::nodeRect(const QString& id) const
+{
+    const int index = m_scene ? m_scene->indexOf(id) : -1;
+    return index >= 0 ? m_scene->nodes()[std::size_t(index)].rect : QRectF();
+}
+
+QString GraphView::bundleOf(const QString& id) const { return m_scene ? m_scene->bundleOf(id) : QString(); }
+
+void GraphView::setBundleExpanded(const QString& bundleId, bool expanded)
+{
+    if (m_expanded.contains(bundleId) == expanded)
+        return;
+    if (expanded)
+        m_expanded.insert(bundleId);
+    else
+        m_expanded.remove(bundleId);
+    // Opening or closing a bundle reflows its column: a full layout, not an update.
+    m_needFullLayout = true;
+    scheduleLayout();
+}
+
+// Selection and keyboard ----------------------------------------------------------------------------------------
+
+void GraphView::updateSelectionState()
+{
+    m_state.selected = m_selectedId.isEmpty() || !m_scene ? -1 : m_scene->drawnIndexOf(m_selectedId);
+    // The selected object is gone: tell the page, so the inspector does not show a ghost.
+    if (m_state.selected < 0 && !m_selectedId.isEmpty() && m_graph && !m_graph->node(m_selectedId)
+        && !m_selectedId.startsWith(GraphLayout::bundleIdOf({}))) {
+        m_selectedId.clear();
+        Q_EMIT nodeSelected({});
+    }
+}
+
+void GraphView::setSelectedIndex(int index)
+{
+    const QString id = index >= 0 && m_scene ? m_scene->nodes()[std::size_t(index)].node.id : QString();
+    m_state.selected = index;
+    update();
+    if (id == m_selectedId)
+        return;
+    m_selectedId = id;
+    Q_EMIT nodeSelected(id);
+}
+
+void GraphView::selectNode(const QString& id)
+{
+    if (id.isEmpty()) {
+        m_pendingSelection.clear();
+        setSelectedIndex(-1);
+        return;
+    }
+    const int index = m_scene ? m_scene->indexOf(id) : -1;
+    if (index >= 0) {
+        m_pendingSelection.clear();
+        setSelectedIndex(index);
+        ensureVisible(m_scene->nodes()[std::size_t(index)].rect);
+        return;
+    }
+    // Folded into a bundle, or not laid out yet: selected as soon as a layout shows it.
+    m_pendingSelection = id;
+    if (const auto bundle = bundleOf(id); !bundle.isEmpty())
+        setBundleExpanded(bundle, true);
+}
+
+void GraphView::highlightEdges(const QSet<QString>& edgeIds)
+{
+    m_highlightedEdgeIds = edgeIds;
+    updateHighlightState();
+    update();
+}
+
+void GraphView::updateHighlightState()
+{
+    m_state.highlightedEdges.clear();
+    if (m_highlightedEdgeIds.isEmpty() || !m_scene)
+        return;
+    const auto& edges = m_scene->edges();
+    m_state.highlightedEdges.assign(edges.size(), 0);
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+        m_state.highlightedEdges[i] = std::any_of(edges[i].edgeIds.cbegin(), edges[i].edgeIds.cend(),
+            [this](const QString& id) { return m_highlightedEdgeIds.contains(id); });
+    }
+}
+
+int GraphView::nodeAtWidgetPos(const QPointF& pos) const { return m_scene ? m_scene->nodeAt(mapToScene(pos)) : -1; }
+
+void GraphView::moveSelection(Qt::Key key)
+{
+    if (!m_scene || m_scene->nodes().empty())
+        return;
+    const auto& nodes = m_scene->nodes();
+    const auto& edges = m_scene->edges();
+    const auto nearestTo = [&](const QPointF& point, const auto& accept) {
+        int best = -1;
+        qreal bestDistance = std::numeric_limits<qreal>::max();
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            if (!accept(nodes[i]))
+                continue;
+            const auto d = nodes[i].rect.center() - point;
+            const qreal distance = d.x() * d.x() + d.y() * d.y();
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = int(i);
+            }
+        }
+        return best;
+    };
+    if (m_state.selected < 0) {
+        setSelectedIndex(nearestTo(m_state.centre, [](const GraphScene::Node&) { return true; }));
+        return;
+    }
+    const auto& current = nodes[std::size_t(m_state.selected)];
+    const QRectF here = current.rect;
+    const qreal columnTolerance = here.width() / 2;
+    int target = -1;
+    if (key == Qt::Key_Right || key == Qt::Key_Left) {
+        // Along the flow first: the neighbour on that side nearest in height, skipping reply and dead-letter edges.
+        const bool right = key == Qt::Key_Right;
+        qreal bestDy = std::numeric_limits<qreal>::max();
+        for (const int edge : right ? current.outgoing : current.incoming) {
+            const auto& e = edges[std::size_t(edge)];
+            if (e.kind == EdgeKind::Reply || e.kind == EdgeKind::DeadLetter)
+                continue;
+            const auto& other = nodes[std::size_t(right ? e.to : e.from)];
+            if (right ? other.rect.x() <= here.x() : other.rect.x() >= here.x())
+                continue;
+            const qreal dy = std::abs(other.rect.center().y() - here.center().y());
+            if (dy < bestDy) {
+                bestDy = dy;
+                target = right ? e.to : e.from;
+            }
+        }
+        if (target < 0) {
+            // No edge that way: the nearest node of the next column.
+            qreal column = right ? std::numeric_limits<qreal>::max() : std::numeric_limits<qreal>::lowest();
+            for (const auto& node : nodes) {
+                const qreal x = node.rect.x();
+                if (right ? (x > here.x() + columnTolerance && x < column)
+                          : (x < here.x() - columnTolerance && x > column))
+                    column = x;
+            }
+            target = nearestTo(QPointF(column + here.width() / 2, here.center().y()),
+                [&](const GraphScene::Node& node) { return std::abs(node.rect.x() - column) < columnTolerance; });
+        }
+    } else {
+        const bool down = key == Qt::Key_Down;
+        target = nearestTo(here.center(), [&](const GraphScene::Node& node) {
+            return std::abs(node.rect.x() - here.x()) < columnTolerance
+                && (down ? node.rect.y() > here.y() : node.rect.y() < here.y());
+        });
+    }
+    if (target < 0)
+        return;
+    setSelectedIndex(target);
+    ensureVisible(nodes[std::size_t(target)].rect);
+}
+
+void GraphView::activate(int index)
+{
+    if (!m_scene || index < 0)
+        return;
+    const auto& node = m_scene->nodes()[std::size_t(index)];
+    if (node.isBundle()) {
+        setBundleExpanded(node.node.id, true);
+        return;
+    }
+    setSelectedIndex(index);
+    zoomToSelection();
+}
+
+// Search --------------------------------------------------------------------------------------------------------
+
+const QString& GraphView::searchTextOf(const TopologyNode& node)
+{
+    auto it = m_searchText.find(node.id);
+    if (it != m_searchText.end())
+        return it.value();
+    QStringList words { node.label, node.kindLabel, nodeKindName(node.kind), node.object.kind, node.object.ns,
+        node.object.ns % u'/' % node.label };
+    if (m_searchTermsProvider)
+        words.append(m_searchTermsProvider(node));
+    // A newline cannot be part of a term, so no term matches across two words.
+    return m_searchText.insert(node.id, words.join(u'\n').toLower()).value();
+}
+
+void GraphView::findMatches()
+{
+    m_matches.clear();
+    const auto terms = m_search.toLower().split(u' ', Qt::SkipEmptyParts);
+    if (!terms.isEmpty() && m_graph) {
+        for (const auto& node : m_graph->nodes()) {
+            const auto& haystack = searchTextOf(node);
+            if (std::all_of(terms.cbegin(), terms.cend(), [&](const QString& term) { return haystack.contains(term); }))
+                m_matches.append(node.id);
+        }
+        // Top to bottom, left to right as drawn; what is not laid out yet comes last.
+        const auto keyOf = [this](const QString& id) {
+            const int index = m_scene ? m_scene->drawnIndexOf(id) : -1;
+            if (index < 0)
+                return std::tuple(std::numeric_limits<qreal>::max(), 0.0, id);
+            const auto& rect = m_scene->nodes()[std::size_t(index)].rect;
+            return std::tuple(rect.y(), rect.x(), id);
+        };
+        std::sort(m_matches.begin(), m_matches.end(),
+            [&](const QString& a, const QString& b) { return keyOf(a) < keyOf(b); });
+    }
+}
+
+void GraphView::setSearchText(const QString& text)
+{
+    m_search = text;
+    findMatches();
+    m_currentMatch = -1;
+    m_currentRevealed = false;
+    updateMatchState();
+    if (!m_matches.isEmpty())
+        goToMatch(0, false);
+    Q_EMIT searchMatchesChanged();
+    update();
+}
+
+void GraphView::updateMatchState()
+{
+    m_state.matches.clear();
+    m_state.currentMatch = -1;
+    if (!m_scene || m_matches.isEmpty())
+        return;
+    m_state.matches.assign(m_scene->nodes().size(), 0);
+    for (const auto& id : std::as_const(m_matches)) {
+        if (const int index = m_scene->drawnIndexOf(id); index >= 0)
+            m_state.matches[std::size_t(index)] = 1;
+    }
+    if (m_currentMatch >= 0 && m_currentMatch < m_matches.size())
+        m_state.currentMatch = m_scene->drawnIndexOf(m_matches.at(m_currentMatch));
+}
+
+void GraphView::goToMatch(int match, bool reveal)
+{
+    if (match < 0 || match >= m_matches.size())
+        return;
+    m_currentMatch = match;
+    const auto& id = m_matches.at(match);
+    const int index = m_scene ? m_scene->indexOf(id) : -1;
+    if (index >= 0) {
+        m_currentRevealed = true;
+        setSelectedIndex(index);
+        const auto rect = m_scene->nodes()[std::size_t(index)].rect;
+        m_userMoved = true;
+        setViewInternal(rect.center(), std::max(m_state.scale, readingScale * 0.6));
+    } else if (reveal) {
+        m_currentRevealed = true;
+        selectNode(id);
+    } else {
+        // Folded: show its bundle, and open it only when the user asks for this match.
+        m_currentRevealed = false;
+        if (const int bundle = m_scene ? m_scene->drawnIndexOf(id) : -1; bundle >= 0) {
+            m_userMoved = true;
+            setViewInternal(m_scene->nodes()[std::size_t(bundle)].rect.center(), m_state.scale);
+        }
+    }
+    updateMatchState();
+    Q_EMIT searchMatchesChanged();
+    update();
+}
+
+void GraphView::nextMatch()
+{
+    if (m_matches.isEmpty())
+        return;
+    if (m_currentMatch >= 0 && !m_currentRevealed)
+        goToMatch(m_currentMatch, true);
+    else
+        goToMatch(int((m_currentMatch + 1) % m_matches.size()), true);
+}
+
+void GraphView::previousMatch()
+{
+    if (m_matches.isEmpty())
+        return;
+    if (m_currentMatch >= 0 && !m_currentRevealed)
+        goToMatch(m_currentMatch, true);
+    else
+        goToMatch(int((m_currentMatch - 1 + m_matches.size()) % m_matches.size()), true);
+}
+
+// Focus ---------------------------------------------------------------------------------------------------------
+
+void GraphView::setFocusNode(const QString& id)
+{
+    const int index = id.isEmpty() || !m_scene ? -1 : m_scene->drawnIndexOf(id);
+    const QString focus = index >= 0 ? m_scene->nodes()[std::size_t(index)].node.id : QString();
+    if (focus == m_focusId)
+        return;
+    m_focusId = focus;
+    updateFocusState();
+    if (!m_focusBounds.isEmpty()) {
+        m_userMoved = true;
+        fitRect(m_focusBounds.adjusted(-40, -40, 40, 40), 1.0);
+    }
+    Q_EMIT focusChanged(m_focusId);
+    update();
+}
+
+void GraphView::updateFocusState()
+{
+    m_state.focusNodes.clear();
+    m_state.focusEdges.clear();
+    m_focusBounds = {};
+    if (m_focusId.isEmpty() || !m_scene)
+        return;
+    const int centre = m_scene->indexOf(m_focusId);
+    if (centre < 0) {
+        // The node in focus is gone (or was a bundle that opened): leave focus mode.
+        m_focusId.clear();
+        Q_EMIT focusChanged({});
+        return;
+    }
+    const auto& nodes = m_scene->nodes();
+    const auto& edges = m_scene->edges();
+    m_state.focusNodes.assign(nodes.size(), 0);
+    m_state.focusNodes[std::size_t(centre)] = 1;
+    // Two hops down the flow and two hops up it: for a trigger its broker and sources, its subscriber and beyond.
+    for (const bool downstream : { true, false }) {
+        std::vector<int> frontier { centre };
+        for (int hop = 0; hop < 2; ++hop) {
+            std::vector<int> next;
+            for (const int index : frontier) {
+                const auto& node = nodes[std::size_t(index)];
+                for (const int edge : downstream ? node.outgoing : node.incoming) {
+                    const int other = downstream ? edges[std::size_t(edge)].to : edges[std::size_t(edge)].from;
+                    if (!m_state.focusNodes[std::size_t(other)]) {
+                        m_state.focusNodes[std::size_t(other)] = 1;
+                        next.push_back(other);
+                    }
+                }
+            }
+            frontier = std::move(next);
+        }
+    }
+    m_state.focusEdges.assign(edges.size(), 0);
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+        m_state.focusEdges[i]
+            = m_state.focusNodes[std::size_t(edges[i].from)] && m_state.focusNodes[std::size_t(edges[i].to)];
+    }
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        if (m_state.focusNodes[i])
+            m_focusBounds = m_focusBounds.united(nodes[i].rect);
+    }
+}
+
+bool GraphView::isDimmed(const QString& id) const
+{
+    if (m_state.focusNodes.empty() || !m_scene)
+        return false;
+    const int index = m_scene->drawnIndexOf(id);
+    return index >= 0 && !m_state.focusNodes[std::size_t(index)];
+}
+
+// Context menu --------------------------------------------------------------------------------------------------
+
+QString GraphView::brokerOfTrigger(const QString& triggerId) const
+{
+    if (!m_graph)
+        return {};
+    const auto incoming = m_graph->edgesTo(triggerId);
+    for (const auto& edge : incoming) {
+        if (edge.kind != EdgeKind::Routes)
+            continue;
+        if (const auto* from = m_graph->node(edge.from);
+            from && (from->kind == NodeKind::Broker || from->object.kind == u"Broker"))
+            return from->id;
+    }
+    return {};
+}
+
+QList<GraphView::NodeAction> GraphView::actionsFor(const QString& id) const
+{
+    const int index = m_scene ? m_scene->indexOf(id) : -1;
+    if (index < 0)
+        return {};
+    const auto& entry = m_scene->nodes()[std::size_t(index)];
+    if (entry.isBundle())
+        return { NodeAction::OpenBundle, NodeAction::FocusNeighbourhood };
+    QList<NodeAction> actions;
+    const auto kind = entry.node.kind;
+    if (kind != NodeKind::Uri)
+        actions.append(NodeAction::ShowYaml);
+    if (kind == NodeKind::Trigger)
+        actions.append(NodeAction::EditTrigger);
+    if (kind == NodeKind::Broker)
+        actions.append(NodeAction::PublishTestEvent);
+    if (kind == NodeKind::Trigger || kind == NodeKind::Subscriber)
+        actions.append(NodeAction::ShowBacklog);
+    actions.append(NodeAction::FocusNeighbourhood);
+    const QString broker = kind == NodeKind::Broker ? id : kind == NodeKind::Trigger ? brokerOfTrigger(id) : QString();
+    if (!broker.isEmpty() && m_expanded.contains(GraphLayout::bundleIdOf(broker)))
+        actions.append(NodeAction::CloseBundle);
+    return actions;
+}
+
+QString GraphView::actionText(NodeAction action, const QString& id) const
+{
+    switch (action) {
+    case NodeAction::ShowYaml:
+        return tr("Show &YAML");
+    case NodeAction::EditTrigger:
+        return tr("&Edit trigger");
+    case NodeAction::PublishTestEvent:
+        return tr("&Publish test event to this broker");
+    case NodeAction::ShowBacklog:
+        return tr("Show &backlog");
+    case NodeAction::FocusNeighbourhood:
+        return m_focusId == id ? tr("Leave &focus mode") : tr("&Focus on neighbourhood");
+    case NodeAction::OpenBundle: {
+        const int index = m_scene ? m_scene->indexOf(id) : -1;
+        const int count = index >= 0 ? int(m_scene->nodes()[std::size_t(index)].members.size()) : 0;
+        return tr("&Open bundle of %1 triggers").arg(count);
+    }
+    case NodeAction::CloseBundle:
+        return tr("F&old the broker's triggers into a bundle");
+    }
+    return {};
+}
+
+void GraphView::triggerAction(NodeAction action, const QString& id)
+{
+    switch (action) {
+    case NodeAction::ShowYaml:
+        selectNode(id);
+        Q_EMIT actionRequested(action, id);
+        break;
+    case NodeAction::EditTrigger:
+    case NodeAction::PublishTestEvent:
+    case NodeAction::ShowBacklog:
+        Q_EMIT actionRequested(action, id);
+        break;
+    case NodeAction::FocusNeighbourhood:
+        setFocusNode(m_focusId == id ? QString() : id);
+        break;
+    case NodeAction::OpenBundle:
+        setBundleExpanded(id, true);
+        break;
+    case NodeAction::CloseBundle: {
+        const auto* node = m_graph ? m_graph->node(id) : nullptr;
+        const QString broker = node && node->kind == NodeKind::Trigger ? brokerOfTrigger(id) : id;
+        setBundleExpanded(GraphLayout::bundleIdOf(broker), false);
+        break;
+    }
+    }
+}
+
+// Painting and export -------------------------------------------------------------------------------------------
+
+void GraphView::renderView(QPainter* painter, const QRect& target)
+{
+    painter->save();
+    painter->translate(target.topLeft());
+    painter->setClipRect(QRect(QPoint(0, 0), target.size()), Qt::IntersectClip);
+    const auto viewport = std::exchange(m_state.viewport, target.size());
+    m_renderer.paint(painter, m_state);
+    if (!m_scene && m_layoutRunning) {
+        painter->setPen(m_state.palette.color(QPalette::PlaceholderText));
+        painter->drawText(QRect(QPoint(0, 0), target.size()), Qt::AlignCenter,
+            tr("Laying out %1 objects…").arg(m_graph ? m_graph->nodes().size() : 0));
+    }
+    if (isMinimapShown())
+        paintMinimap(painter, target.size());
+    m_state.viewport = viewport;
+    painter->restore();
+}
+
+bool GraphView::exportSvg(const QString& path)
+{
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(size());
+    generator.setViewBox(rect());
+    generator.setTitle(tr("Meshscope topology"));
+    m_state.viewport = size();
+    QPainter painter;
+    if (!painter.begin(&generator))
+        return false;
+    m_renderer.paint(&painter, m_state);
+    return painter.end();
+}
+
+bool GraphView::exportPng(const QString& path)
+{
+    constexpr qreal ratio = 2;
+    m_state.viewport = size();
+    QImage image(size() * ratio, QImage::Format_ARGB32_Premultiplied);
+    image.setDevicePixelRatio(ratio);
+    QPainter painter(&image);
+    m_renderer.paint(&painter, m_state);
+    painter.end();
+    return image.save(path, "PNG");
+}
+
+void GraphView::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    renderView(&painter, rect());
+}
+
+// Minimap -------------------------------------------------------------------------------------------------------
+
+bool GraphView::isMinimapShown() const
+{
+    return m_minimapEnabled && m_scene && !m_scene->nodes().empty() && !minimapRect(m_state.viewport).isEmpty()
+        && !visibleSceneRect().contains(m_scene->bounds());
+}
+
+QRect GraphView::minimapRect(const QSize& viewport) const
+{
+    const auto bounds = sceneBounds();
+    if (bounds.isEmpty())
+        return {};
+    // The scene's aspect as far as it fits; a mesh thousands of nodes tall gets a narrow strip, not a line.
+    const qreal aspect = bounds.width() / bounds.height();
+    qreal width = minimapMaxWidth;
+    qreal height = minimapMaxHeight;
+    if (aspect >= minimapMaxWidth / minimapMaxHeight)
+        height = std::max(minimapMinSide, minimapMaxWidth / aspect);
+    else
+        width = std::max(minimapMinSide, minimapMaxHeight * aspect);
+    if (viewport.width() < 2.5 * width || viewport.height() < 2 * height)
+        return {};
+    return QRect(int(viewport.width() - width - minimapMargin), int(viewport.height() - height - minimapMargin),
+        int(width), int(height));
+}
+
+void GraphView::paintMinimap(QPainter* painter, const QSize& viewport)
+{
+    const auto area = minimapRect(viewport);
+    const qreal ratio = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+    // The overview of 20,000 nodes costs a few milliseconds: painted once per layout, then blitted.
+    if (m_minimap.isNull() || m_minimap.size() != area.size() * ratio) {
+        m_minimap = QImage(area.size() * ratio, QImage::Format_ARGB32_Premultiplied);
+        m_minimap.setDevicePixelRatio(ratio);
+        auto background = m_state.palette.color(QPalette::Window);
+        background.setAlpha(235);
+        m_minimap.fill(background);
+        QPainter image(&m_minimap);
+        m_minimapTransform = GraphRenderer::paintOverview(
+            &image, *m_scene, QRectF(QPointF(0, 0), area.size()).adjusted(4, 4, -4, -4), m_state.palette);
+    }
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    painter->drawImage(area.topLeft(), m_minimap);
+    painter->setPen(m_state.palette.color(QPalette::Mid));
+    painter->setBrush(Qt::NoBrush);
+    painter->drawRect(area.adjusted(0, 0, -1, -1));
+    auto highlight = m_state.palette.color(QPalette::Highlight);
+    const auto shown = m_minimapTransform.mapRect(visibleSceneRect()).translated(area.topLeft()).intersected(area);
+    painter->setPen(QPen(highlight, 1.5));
+    highlight.setAlpha(40);
+    painter->setBrush(highlight);
+    painter->drawRect(shown);
+    painter->restore();
+}
+
+void GraphView::centreFromMinimap(const QPointF& pos)
+{
+    const auto area = minimapRect(size());
+    bool invertible = false;
+    const auto inverse = m_minimapTransform.inverted(&invertible);
+    if (!invertible)
+        return;
+    m_userMoved = true;
+    setViewInternal(inverse.map(pos - QPointF(area.topLeft())), m_state.scale);
+}
+
+// Events --------------------------------------------------------------------------------------------------------
+
+bool GraphView::event(QEvent* event)
+{
+    if (event->type() != QEvent::ToolTip)
+        return QWidget::event(event);
+    auto* help = static_cast<QHelpEvent*>(event);
+    const int index = nodeAtWidgetPos(help->pos());
+    if (index < 0) {
+        QToolTip::hideText();
+        event->ignore();
+        return true;
+    }
+    const auto& entry = m_scene->nodes()[std::size_t(index)];
+    const auto& node = entry.node;
+    QString text;
+    if (entry.isBundle()) {
+        text = node.kindLabel % u": "_s % node.label % u'\n' % tr("Double-click or press Enter to open.");
+        if (!node.reason.isEmpty())
+            text += u'\n' % node.reason;
+    } else {
+        text = node.kindLabel % u' ' % node.object.ns % u'/' % node.label
+            % (node.reason.isEmpty() ? QString() : u'\n' % node.reason);
+    }
+    QToolTip::showText(help->globalPos(), text, this);
+    return true;
+}
+
+void GraphView::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange
+        || event->type() == QEvent::StyleChange) {
+        m_state.palette = palette();
+        m_state.font = font();
+        m_renderer.setScene(m_scene); // elided names depend on the font
+        m_minimap = {};
+        update();
+    }
+    QWidget::changeEvent(event);
+}
+
+void GraphView::resizeEvent(QResizeEvent* event)
+{
+    m_state.viewport = size();
+    m_minimap = {};
+    if (!m_userMoved)
+        fitToView();
+    QWidget::resizeEvent(event);
+}
+
+void GraphView::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton)
+        return QWidget::mousePressEvent(event);
+    if (isMinimapShown() && minimapRect(size()).contains(event->position().toPoint())) {
+        m_minimapDragging = true;
+        centreFromMinimap(event->position());
+        return;
+    }
+    m_pressed = true;
+    m_panning = false;
+    m_pressPos = event->position().toPoint();
+    m_pressCentre = m_state.centre;
+}
+
+void GraphView::mouseMoveEvent(QMouseEvent* event)
+{
+    if (m_minimapDragging) {
+        centreFromMinimap(event->position());
+        return;
+    }
+    if (!m_pressed)
+        return;
+    const auto moved = event->position().toPoint() - m_pressPos;
+    if (!m_panning && moved.manhattanLength() >= QApplication::startDragDistance()) {
+        m_panning = true;
+        setCursor(Qt::ClosedHandCursor);
+    }
+    if (m_panning) {
+        m_userMoved = true;
+        setViewInternal(m_pressCentre - QPointF(moved) / m_state.scale, m_state.scale);
+    }
+}
+
+void GraphView::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton)
+        return QWidget::mouseReleaseEvent(event);
+    if (m_pressed && !m_panning)
+        setSelectedIndex(nodeAtWidgetPos(event->position()));
+    m_pressed = false;
+    m_panning = false;
+    m_minimapDragging = false;
+    unsetCursor();
+}
+
+void GraphView::mouseDoubleClickEvent(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton)
+        return QWidget::mouseDoubleClickEvent(event);
+    activate(nodeAtWidgetPos(event->position()));
 }
 
 void GraphView::wheelEvent(QWheelEvent* event)
 {
-    const qreal factor = std::pow(1.0015, event->angleDelta().y());
-    const qreal scale = transform().m11() * factor;
-    if (scale < 0.05 || scale > 4)
-        return;
-    this->scale(factor, factor);
+    // Zoom about the cursor: the scene point under it stays put.
+    const auto pos = event->position();
+    const auto anchor = mapToScene(pos);
+    const qreal scale
+        = std::clamp(m_state.scale * std::pow(1.0015, event->angleDelta().y()), minimumScale(), maximumScale);
+    m_userMoved = true;
+    setViewInternal(anchor - (pos - QPointF(width() / 2.0, height() / 2.0)) / scale, scale);
+    event->accept();
 }
 
-void GraphView::drawBackground(QPainter* painter, const QRectF& rect)
+void GraphView::keyPressEvent(QKeyEvent* event)
 {
-    QGraphicsView::drawBackground(painter, rect);
-    const auto text = palette().color(QPalette::Text);
-    QColor band = text;
-    band.setAlpha(12);
-    auto font = painter->font();
-    font.setBold(true);
-    painter->setFont(font);
-    for (const auto& [ns, area] : std::as_const(m_bands)) {
-        if (!area.intersects(rect))
-            continue;
-        painter->setPen(Qt::NoPen);
-        painter->setBrush(band);
-        painter->drawRoundedRect(area, 10, 10);
-        painter->setPen(text);
-        painter->drawText(area.adjusted(12, 4, 0, 0), Qt::AlignLeft | Qt::AlignTop,
-            ns.isEmpty() ? tr("(cluster)") : tr("namespace %1").arg(ns));
+    // Shortcuts with modifiers (Ctrl+F, Ctrl+0) belong to the window.
+    if (event->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier))
+        return QWidget::keyPressEvent(event);
+    switch (event->key()) {
+    case Qt::Key_Left:
+    case Qt::Key_Right:
+    case Qt::Key_Up:
+    case Qt::Key_Down:
+        moveSelection(Qt::Key(event->key()));
+        break;
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomBy(1.25);
+        break;
+    case Qt::Key_Minus:
+        zoomBy(0.8);
+        break;
+    case Qt::Key_0:
+        fitToView();
+        break;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+        activate(m_state.selected);
+        break;
+    case Qt::Key_F:
+        if (!m_focusId.isEmpty())
+            setFocusNode({});
+        else if (m_state.selected >= 0)
+            setFocusNode(m_scene->nodes()[std::size_t(m_state.selected)].node.id);
+        break;
+    case Qt::Key_Escape:
+        if (!m_focusId.isEmpty())
+            setFocusNode({});
+        else
+            event->ignore();
+        break;
+    default:
+        QWidget::keyPressEvent(event);
     }
+}
+
+void GraphView::contextMenuEvent(QContextMenuEvent* event)
+{
+    const int index = nodeAtWidgetPos(event->pos());
+    if (index < 0)
+        return;
+    setSelectedIndex(index);
+    const auto id = m_scene->nodes()[std::size_t(index)].node.id;
+    QMenu menu(this);
+    const auto actions = actionsFor(id);
+    for (const auto action : actions) {
+        if (action == NodeAction::FocusNeighbourhood || action == NodeAction::CloseBundle)
+            menu.addSeparator();
+        auto* item = menu.addAction(actionText(action, id));
+        connect(item, &QAction::triggered, this, [this, action, id] { triggerAction(action, id); });
+    }
+    menu.exec(event->globalPos());
 }

@@ -59,9 +59,9 @@ void TestMainWindow::demoFillsTheGraph()
             expected.append(object->key.toString());
     }
     auto* view = m_window->topologyPage()->graphView();
-    QTRY_VERIFY_WITH_TIMEOUT(view->nodeItemCount() >= expected.size(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(view->nodeCount() >= expected.size(), 10000);
     for (const auto& id : std::as_const(expected))
-        QVERIFY2(view->nodeItem(id), qPrintable(id));
+        QVERIFY2(view->hasNode(id), qPrintable(id));
     const auto* trigger
         = m_session->graph()->node(u"eventing.knative.dev/Trigger/serverless-apps/billing-process-trigger"_s);
     QVERIFY(trigger);
@@ -70,7 +70,7 @@ void TestMainWindow::demoFillsTheGraph()
     const auto* missing = m_session->graph()->node(u"serving.knative.dev/Service/shop/legacy-crm-bridge"_s);
     QVERIFY(missing);
     QCOMPARE(missing->kind, NodeKind::Missing);
-    QVERIFY(view->edgeItemCount() > 30);
+    QVERIFY(view->edgeCount() > 30);
 }
 
 void TestMainWindow::backlogChartGetsPoints()

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "graphlayout.h"
+#include "spatialgrid.h"
+
+#include <QHash>
+#include <QRectF>
+#include <QStringList>
+
+#include <vector>
+
+// What the graph view draws, in scene coordinates: one entry per laid-out node (a folded bundle of triggers is one
+// node) and one per pair of drawn nodes an edge of some kind joins, with grids that find what meets a rectangle.
+// Built from a layout's input and result only, so a worker thread can build it next to the layout.
+class GraphScene {
+public:
+    struct Node {
+        TopologyNode node; // for a bundle: a stand-in with the bundle id, the count as label, the members' readiness
+        QRectF rect;
+        QStringList members; // the folded triggers, for a bundle
+        QString broker; // the broker whose triggers a bundle folds
+        std::vector<int> outgoing; // edge indices
+        std::vector<int> incoming;
+        bool isBundle() const { return !members.isEmpty(); }
+    };
+    struct Edge {
+        int from = -1;
+        int to = -1;
+        EdgeKind kind = EdgeKind::Sink;
+        QStringList edgeIds; // the graph edges it stands for (several when triggers are folded)
+        QPointF start;
+        QPointF end;
+        bool backwards = false; // leaves from the bottom and arches under the layers between
+        QRectF bounds; // contains the whole curve and its arrow head
+    };
+
+    static GraphScene build(const GraphLayoutInput& input, const GraphLayoutResult& layout);
+
+    const std::vector<Node>& nodes() const { return m_nodes; }
+    const std::vector<Edge>& edges() const { return m_edges; }
+    int indexOf(const QString& nodeId) const { return m_index.value(nodeId, -1); }
+    // The drawn node that shows a graph node: the node itself, or the bundle it is folded into; -1 if neither.
+    int drawnIndexOf(const QString& graphNodeId) const;
+    QString bundleOf(const QString& graphNodeId) const { return m_bundleOf.value(graphNodeId); }
+    int nodeAt(const QPointF& scenePos) const;
+    // Appends exactly the nodes and edges whose rectangles meet `area`.
+    void nodesIn(const QRectF& area, std::vector<int>& out) const;
+    void edgesIn(const QRectF& area, std::vector<int>& out) const;
+    const QList<std::pair<QString, QRectF>>& namespaceBands() const { return m_bands; }
+    // Everything drawn, bands included.
+    QRectF bounds() const { return m_bounds; }
+
+private:
+    std::vector<Node> m_nodes;
+    std::vector<Edge> m_edges;
+    QHash<QString, int> m_index;
+    QHash<QString, QString> m_bundleOf;
+    QList<std::pair<QString, QRectF>> m_bands;
+    QRectF m_bounds;
+    SpatialGrid m_nodeGrid;
+    SpatialGrid m_edgeGrid;
+};
