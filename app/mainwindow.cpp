@@ -4,6 +4,7 @@
 #include "backlogpage.h"
 #include "graphview.h"
 #include "meshsession.h"
+#include "objectstore.h"
 #include "problemspane.h"
 #include "publisherpage.h"
 #include "topologypage.h"
@@ -59,6 +60,12 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
 
     createMenus();
     statusBar()->showMessage(tr("Loading…"));
+    // The first objects replace "Loading…"; later messages (connections, errors) come from the session.
+    auto loaded = std::make_shared<QMetaObject::Connection>();
+    *loaded = connect(session->store(), &ObjectStore::changed, this, [this, loaded] {
+        statusBar()->showMessage(tr("%1 objects loaded").arg(m_session->store()->size()), 5000);
+        disconnect(*loaded);
+    });
 
     connect(session, &MeshSession::issuesChanged, this, &MainWindow::updateProblems);
     connect(session, &MeshSession::statusMessage, this,

@@ -247,10 +247,15 @@ void GraphRenderer::paintBands(QPainter* painter, const State& state, const QRec
             const qreal top = std::max<qreal>(topLeft.y(), 0);
             if (view.map(area.bottomLeft()).y() - top < 2 * metrics.height())
                 continue;
+            // Folded columns of bands sit side by side: a name never runs over into the next column.
+            const qreal width = view.map(area.topRight()).x() - topLeft.x() - 8;
+            const auto name = metrics.elidedText(nameOf(ns), Qt::ElideMiddle, width);
+            if (name.size() < 4)
+                continue;
             painter->save();
             painter->setTransform(m_baseTransform);
             painter->setPen(text);
-            painter->drawText(QPointF(topLeft.x() + 6, top + metrics.ascent() + 2), nameOf(ns));
+            painter->drawText(QPointF(topLeft.x() + 6, top + metrics.ascent() + 2), name);
             painter->restore();
         }
     }

@@ -77,11 +77,53 @@ void placeEdge(GraphScene::Edge& edge, const QRectF& from, const QRectF& to)
 }
 } // namespace
 
-GraphScene GraphScene::build(const GraphLayoutInput& input, const GraphLayoutResult& layout)
+SceneWrap SceneWrap::forLayout(const GraphLayoutResult& layout)
+{
+    SceneWrap wrap;
+    const auto& bands = layout.namespaceBands;
+    const QRectF bounds = layout.bounds;
+    if (bands.size() < 2 || bounds.isEmpty())
+        return wrap;
+    // k columns of height H/k side by side read best near 16:10: k*W / (H/k) = 1.6.
+    const qreal gap = GraphLayout::nodeSize.width();
+    const int chunks = int(std::lround(std::sqrt(1.6 * bounds.height() / (bounds.width() + gap))));
+    if (chunks < 2)
+        return wrap;
+    wrap.top = bounds.top();
+    wrap.chunkWidth = bounds.width() + gap;
+    const qreal target = bounds.height() / chunks;
+    qreal chunkStart = bounds.top();
+    for (qsizetype i = 1; i < bands.size() && wrap.cuts.size() < chunks - 1; ++i) {
+        const qreal bandTop = bands.at(i).second.top();
+        if (bandTop - chunkStart >= target) {
+            // Cut in the gap just above the band, so its caption moves with it.
+            const qreal cut = (bands.at(i - 1).second.bottom() + bandTop) / 2;
+            wrap.cuts.append(cut);
+            chunkStart = cut;
+        }
+    }
+    return wrap;
+}
+
+int SceneWrap::chunkOf(qreal y) const { return int(std::upper_bound(cuts.cbegin(), cuts.cend(), y) - cuts.cbegin()); }
+
+QPointF SceneWrap::map(const QPointF& point) const
+{
+    const int chunk = chunkOf(point.y());
+    if (chunk == 0)
+        return point;
+    return { point.x() + chunk * chunkWidth, point.y() - cuts.at(chunk - 1) + top };
+}
+
+QRectF SceneWrap::map(const QRectF& rect) const { return QRectF(map(rect.topLeft()), rect.size()); }
+
+GraphScene GraphScene::build(const GraphLayoutInput& input, const GraphLayoutResult& layout, const SceneWrap& wrap)
 {
     GraphScene scene;
     scene.m_bundleOf = layout.bundleOf;
     scene.m_bands = layout.namespaceBands;
+    for (auto& band : scene.m_bands)
+        band.second = wrap.map(band.second);
 
     QHash<QString, const TopologyNode*> byId;
     byId.reserve(input.nodes.size());
@@ -99,14 +141,14 @@ GraphScene GraphScene::build(const GraphLayoutInput& input, const GraphLayoutRes
         const auto position = layout.positions.constFind(node.id);
         if (position == layout.positions.constEnd())
             continue; // folded into a bundle
-        add(Node { node, QRectF(position.value(), GraphLayout::nodeSize), {}, {}, {}, {} });
+        add(Node { node, QRectF(wrap.map(position.value()), GraphLayout::nodeSize), {}, {}, {}, {} });
     }
     for (const auto& bundle : layout.bundles) {
         const auto position = layout.positions.constFind(bundle.id);
         if (position == layout.positions.constEnd())
             continue;
-        add(Node { bundleStandIn(bundle, byId), QRectF(position.value(), GraphLayout::nodeSize), bundle.members,
-            bundle.broker, {}, {} });
+        add(Node { bundleStandIn(bundle, byId), QRectF(wrap.map(position.value()), GraphLayout::nodeSize),
+            bundle.members, bundle.broker, {}, {} });
     }
 
     // Edges of folded triggers meet at their bundle: many graph edges, one drawn edge per pair and kind.
@@ -137,7 +179,8 @@ GraphScene GraphScene::build(const GraphLayoutInput& input, const GraphLayoutRes
     }
     for (const auto& band : std::as_const(scene.m_bands))
         scene.m_bounds = scene.m_bounds.united(band.second);
-    scene.m_bounds = scene.m_bounds.united(layout.bounds);
+    if (wrap.cuts.isEmpty())
+        scene.m_bounds = scene.m_bounds.united(layout.bounds);
 
     scene.m_nodeGrid.reset(scene.m_bounds, qsizetype(scene.m_nodes.size()));
     for (std::size_t i = 0; i < scene.m_nodes.size(); ++i)

@@ -13,6 +13,22 @@
 // What the graph view draws, in scene coordinates: one entry per laid-out node (a folded bundle of triggers is one
 // node) and one per pair of drawn nodes an edge of some kind joins, with grids that find what meets a rectangle.
 // Built from a layout's input and result only, so a worker thread can build it next to the layout.
+// A tall stack of namespace bands folded into side-by-side columns, so a mesh of thousands of rows fits a
+// screen-shaped view. The layout's y range is cut at band boundaries into chunks; chunk k is moved right by k
+// column widths and up to the top. Within a chunk this is a translation, so nothing that did not overlap in the
+// layout overlaps on screen. The cuts are chosen on a full layout and kept through incremental ones, so a live
+// change never moves a chunk.
+struct SceneWrap {
+    QList<qreal> cuts; // ascending y where chunks 1, 2, ... start; empty: no folding
+    qreal top = 0; // y of the first chunk's start
+    qreal chunkWidth = 0;
+
+    static SceneWrap forLayout(const GraphLayoutResult& layout);
+    int chunkOf(qreal y) const;
+    QPointF map(const QPointF& point) const;
+    QRectF map(const QRectF& rect) const;
+};
+
 class GraphScene {
 public:
     struct Node {
@@ -35,7 +51,7 @@ public:
         QRectF bounds; // contains the whole curve and its arrow head
     };
 
-    static GraphScene build(const GraphLayoutInput& input, const GraphLayoutResult& layout);
+    static GraphScene build(const GraphLayoutInput& input, const GraphLayoutResult& layout, const SceneWrap& wrap = {});
 
     const std::vector<Node>& nodes() const { return m_nodes; }
     const std::vector<Edge>& edges() const { return m_edges; }

@@ -34,6 +34,7 @@ constexpr qint64 starvationMs = 1000;
 
 struct GraphView::LayoutOutcome {
     GraphLayoutResult layout;
+    SceneWrap wrap;
     std::shared_ptr<const GraphScene> scene;
     QSet<QString> nodeIds;
     QSet<QString> edgeIds;
@@ -186,10 +187,11 @@ void GraphView::startLayout()
         watcher->deleteLater();
         finishLayout(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run([input = std::move(input), previous = m_layout, delta, full] {
+    watcher->setFuture(QtConcurrent::run([input = std::move(input), previous = m_layout, wrap = m_wrap, delta, full] {
         LayoutOutcome outcome;
         outcome.layout = full ? GraphLayout::compute(input) : GraphLayout::update(previous, input, delta);
-        outcome.scene = std::make_shared<const GraphScene>(GraphScene::build(input, outcome.layout));
+        outcome.wrap = full ? SceneWrap::forLayout(outcome.layout) : wrap;
+        outcome.scene = std::make_shared<const GraphScene>(GraphScene::build(input, outcome.layout, outcome.wrap));
         outcome.nodeIds.reserve(input.nodes.size());
         for (const auto& node : input.nodes)
             outcome.nodeIds.insert(node.id);
@@ -219,6 +221,7 @@ void GraphView::finishLayout(const LayoutOutcome& outcome)
         return;
     }
     m_layout = outcome.layout;
+    m_wrap = outcome.wrap;
     m_layoutNodes = outcome.nodeIds;
     m_layoutEdges = outcome.edgeIds;
     m_hasLayout = true;

@@ -167,6 +167,7 @@ private:
 
     // The last applied layout, the graph it was made from, and what changed since (in the graph, in flight).
     GraphLayoutResult m_layout;
+    SceneWrap m_wrap;
     QSet<QString> m_layoutNodes;
     QSet<QString> m_layoutEdges;
     bool m_hasLayout = false;
