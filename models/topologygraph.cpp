@@ -197,12 +197,12 @@ void TopologyGraph::upsertObject(const KnativeObjectPtr& object)
     // Add the new edges before dropping the old ones, so a Missing node that stays referenced is not
     // removed and re-created in between.
     const auto oldEdges = m_ownedEdges.value(key);
-    QSet<QString> newEdges;
+    QStringList newEdges;
     for (const auto& planned : plannedEdges(*object)) {
         const auto id = edgeIdOf(planned.from.id, planned.to.id, planned.kind);
         if (newEdges.contains(id))
             continue;
-        newEdges.insert(id);
+        newEdges.append(id);
         if (!oldEdges.contains(id))
             addEdgeOwner(planned, key);
     }
@@ -416,8 +416,12 @@ void TopologyGraph::addEdgeOwner(const PlannedEdge& planned, const ObjectKey& ow
     }
     touchEdge(id);
     m_edges.insert(id, TopologyEdge { id, planned.from.id, planned.to.id, planned.kind, owner });
-    m_outgoing[planned.from.id].insert(id);
-    m_incoming[planned.to.id].insert(id);
+    auto& outgoing = m_outgoing[planned.from.id];
+    if (!outgoing.contains(id))
+        outgoing.append(id);
+    auto& incoming = m_incoming[planned.to.id];
+    if (!incoming.contains(id))
+        incoming.append(id);
 }
 
 void TopologyGraph::removeEdgeOwner(const QString& edgeId, const ObjectKey& owner)
@@ -437,11 +441,11 @@ void TopologyGraph::removeEdgeOwner(const QString& edgeId, const ObjectKey& owne
     const auto edge = it.value();
     touchEdge(edgeId);
     m_edges.erase(it);
-    const auto detach = [&edgeId](QHash<QString, QSet<QString>>& adjacency, const QString& nodeId) {
+    const auto detach = [&edgeId](QHash<QString, QStringList>& adjacency, const QString& nodeId) {
         auto ids = adjacency.find(nodeId);
         if (ids == adjacency.end())
             return;
-        ids->remove(edgeId);
+        ids->removeOne(edgeId);
         if (ids->isEmpty())
             adjacency.erase(ids);
     };
@@ -495,7 +499,7 @@ std::optional<ObjectKey> TopologyGraph::anyReferrer(const QString& nodeId) const
     for (const auto* adjacency : { &m_incoming, &m_outgoing }) {
         const auto ids = adjacency->constFind(nodeId);
         if (ids != adjacency->constEnd() && !ids->isEmpty())
-            return m_edges.value(*ids->constBegin()).owner;
+            return m_edges.value(ids->first()).owner;
     }
     return std::nullopt;
 }

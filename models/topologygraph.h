@@ -116,9 +116,11 @@ private:
 
     QHash<QString, TopologyNode> m_nodes;
     QHash<QString, TopologyEdge> m_edges;
-    QHash<QString, QSet<QString>> m_outgoing; // node id -> edge ids
-    QHash<QString, QSet<QString>> m_incoming; // node id -> edge ids
-    QHash<ObjectKey, QSet<QString>> m_ownedEdges; // object -> edge ids it declares
+    // Adjacency as small lists, not sets: most nodes have a handful of edges, and a QSet costs hundreds of bytes
+    // even when it holds one entry (tens of MB at 20,000 nodes). Hubs pay O(degree) per change, still microseconds.
+    QHash<QString, QStringList> m_outgoing; // node id -> edge ids
+    QHash<QString, QStringList> m_incoming; // node id -> edge ids
+    QHash<ObjectKey, QStringList> m_ownedEdges; // object -> edge ids it declares
     QSet<QString> m_objectNodes; // nodes that stand for an object in the store (not Missing, not Uri)
     // Two objects may declare the same edge (same id); the edge lives until its last owner drops it.
     QHash<QString, QList<ObjectKey>> m_extraEdgeOwners;
