@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packaging/install-deps.sh
+# ccache keys on paths relative to the checkout, so a fresh clone elsewhere still hits the cache in ~/.cache.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 
 jobs=$(nproc)
 werror=()
