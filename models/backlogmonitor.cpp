@@ -19,13 +19,8 @@ BacklogMonitor::BacklogMonitor(
     m_targetsTimer.setInterval(200);
     connect(&m_targetsTimer, &QTimer::timeout, this, &BacklogMonitor::updateTargets);
     connect(objects, &ObjectStore::changed, this, [this](const ObjectChangeBatch& batch) {
-        for (const auto& change : batch) {
-            const auto kind = change.object->kind;
-            if (kind == ObjectKind::Trigger || kind == ObjectKind::Broker) {
-                m_targetsTimer.start();
-                return;
-            }
-        }
+        if (batchTouches(batch, { ObjectKind::Trigger, ObjectKind::Broker }))
+            m_targetsTimer.start();
     });
     connect(&m_monitor, &KafkaLagMonitor::snapshot, this, &BacklogMonitor::onSnapshot);
 }

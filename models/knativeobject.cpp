@@ -3,6 +3,8 @@
 
 #include <QHashFunctions>
 
+#include <algorithm>
+
 QString ObjectKey::toString() const { return group % u'/' % kind % u'/' % ns % u'/' % name; }
 
 bool operator<(const ObjectKey& a, const ObjectKey& b)
@@ -134,4 +136,13 @@ QString KnativeObject::readinessReason() const
     if (ready->reason.isEmpty())
         return ready->message;
     return ready->reason % QStringLiteral(": ") % ready->message;
+}
+
+bool batchTouches(const ObjectChangeBatch& batch, std::initializer_list<ObjectKind> kinds)
+{
+    for (const auto& change : batch) {
+        if (change.object && std::find(kinds.begin(), kinds.end(), change.object->kind) != kinds.end())
+            return true;
+    }
+    return false;
 }

@@ -8,6 +8,7 @@
 #include <QMetaType>
 #include <QString>
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 
@@ -196,6 +197,9 @@ struct ObjectChange {
     KnativeObjectPtr object; // for Deleted: the last known state
 };
 using ObjectChangeBatch = QList<ObjectChange>;
+
+// Whether a batch changes any object of the given kinds; lets listeners skip the steady stream of scaling updates.
+bool batchTouches(const ObjectChangeBatch& batch, std::initializer_list<ObjectKind> kinds);
 
 Q_DECLARE_METATYPE(KnativeObjectPtr)
 Q_DECLARE_METATYPE(ObjectChangeBatch)

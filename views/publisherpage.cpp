@@ -135,7 +135,9 @@ PublisherPage::PublisherPage(const ObjectStore* store, QWidget* parent)
         m_evaluateTimer.start();
     });
     connect(m_publish, &QPushButton::clicked, this, &PublisherPage::publish);
-    connect(store, &ObjectStore::changed, this, [this] {
+    connect(store, &ObjectStore::changed, this, [this](const ObjectChangeBatch& batch) {
+        if (!batchTouches(batch, { ObjectKind::Broker, ObjectKind::Trigger }))
+            return;
         refreshBrokers();
         m_evaluateTimer.start();
     });

@@ -88,7 +88,14 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent)
     connect(openButton, &QPushButton::clicked, this, &TriggerEditorPage::open);
     connect(saveButton, &QPushButton::clicked, this, &TriggerEditorPage::save);
     connect(saveAsButton, &QPushButton::clicked, this, &TriggerEditorPage::saveAs);
-    connect(store, &ObjectStore::changed, &m_validateTimer, qOverload<>(&QTimer::start));
+    // Validation knows brokers and addressable objects; scaling updates change neither.
+    connect(store, &ObjectStore::changed, this, [this](const ObjectChangeBatch& batch) {
+        if (batchTouches(batch,
+                { ObjectKind::Broker, ObjectKind::KnativeService, ObjectKind::Service, ObjectKind::Channel,
+                    ObjectKind::InMemoryChannel, ObjectKind::KafkaChannel, ObjectKind::Sequence,
+                    ObjectKind::Parallel }))
+            m_validateTimer.start();
+    });
 
     newTrigger();
 }
