@@ -138,4 +138,16 @@ void InspectorPane::refresh()
         m_yaml->setPlainText(yaml);
 }
 
+void InspectorPane::onStoreChanged(const ObjectChangeBatch& batch)
+{
+    if (!m_node)
+        return;
+    for (const auto& change : batch) {
+        if (change.object && change.object->key == m_node->object) {
+            refresh();
+            return;
+        }
+    }
+}
+
 QString InspectorPane::yamlText() const { return m_yaml->toPlainText(); }

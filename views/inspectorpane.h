@@ -19,8 +19,10 @@ public:
     explicit InspectorPane(const ObjectStore* store, QWidget* parent = nullptr);
 
     void showNode(const TopologyNode* node);
-    // Re-reads the shown object after store changes.
+    // Re-reads the shown object.
     void refresh();
+    // Re-reads it only when the batch changes it: the demo's scaling updates arrive every second.
+    void onStoreChanged(const ObjectChangeBatch& batch);
     QString yamlText() const;
 
 Q_SIGNALS:

@@ -96,7 +96,7 @@ TopologyPage::TopologyPage(MeshSession* session, QWidget* parent)
     connect(m_graph, &GraphView::searchMatchesChanged, this, &TopologyPage::updateMatchLabel);
     connect(m_graph, &GraphView::focusChanged, this,
         [this](const QString& id) { m_focusAction->setChecked(!id.isEmpty()); });
-    connect(session->store(), &ObjectStore::changed, m_inspector, &InspectorPane::refresh);
+    connect(session->store(), &ObjectStore::changed, m_inspector, &InspectorPane::onStoreChanged);
     connect(m_inspector, &InspectorPane::editRequested, this, &TopologyPage::editRequested);
     connect(m_inspector, &InspectorPane::publishRequested, this, &TopologyPage::publishRequested);
 
