@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "filterevaluator.h"
 
+#include "cesqlevaluator.h"
+
 #include <QStringList>
 
 using namespace Qt::StringLiterals;
@@ -237,6 +239,11 @@ QString triggerFilterSummary(const KnativeObject& trigger)
     for (auto it = trigger.filterAttributes.cbegin(); it != trigger.filterAttributes.cend(); ++it)
         parts.append(it.key() % u'=' % (it.value().isEmpty() ? u"*"_s : it.value()));
     return parts.join(u", "_s);
+}
+
+FilterEvaluator::FilterEvaluator()
+    : m_cesql(::CesqlEvaluator::filterEngine())
+{
 }
 
 FilterResult FilterEvaluator::evaluateTrigger(const KnativeObject& trigger, const CloudEvent& event) const

@@ -27,6 +27,10 @@ public:
     using CesqlEvaluator
         = std::function<std::optional<bool>(const QString& expression, const CloudEvent& event, QString* reason)>;
 
+    // Evaluates `cesql` filters with CesqlEvaluator::filterEngine(), as Knative does with sdk-go's CESQL.
+    FilterEvaluator();
+
+    // Replaces the CESQL engine; an empty function leaves every `cesql` filter unsupported.
     void setCesqlEvaluator(CesqlEvaluator evaluator) { m_cesql = std::move(evaluator); }
 
     // spec.filters when non-empty (it overrides spec.filter since Knative 1.12), else spec.filter.attributes.

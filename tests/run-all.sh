@@ -15,6 +15,8 @@ if [ "${CI:-}" = "true" ]; then werror=(-DMESHSCOPE_WERROR=ON); fi
 echo "== kube: kube-apiserver, etcd and Knative's CRDs for the integration tests (built once, then cached)"
 tests/harness/kube/build-binaries.sh
 tests/harness/kube/fetch-crds.sh
+echo "== cesql: the CloudEvents SQL TCK from the sdk-go sql/v2 module (fetched once, then cached)"
+tests/harness/fetch-cesql-tck.sh
 
 echo "== dev: build and run unit, gui and integration tests"
 cmake --preset dev "${werror[@]}"

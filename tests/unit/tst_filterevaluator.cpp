@@ -241,7 +241,19 @@ void TestFilterEvaluator::cesqlExtensionPoint()
     const auto event = orderEvent();
     FilterEvaluator evaluator;
 
-    auto result = evaluator.evaluateFilters({ cesql(u"type LIKE 'com.%'"_s) }, event);
+    // The default engine is CesqlEvaluator's.
+    auto result = evaluator.evaluateFilters({ cesql(u"type LIKE 'com.%' AND priority > 3"_s) }, event);
+    QVERIFY(result.matches);
+    QVERIFY(!result.unsupported);
+    QCOMPARE(result.reason, u"cesql 'type LIKE 'com.%' AND priority > 3' is true"_s);
+    result = evaluator.evaluateFilters({ cesql(u"type LIKE 'com.%' AND (priority > 3"_s) }, event);
+    QVERIFY(result.unsupported);
+    QCOMPARE(result.reason,
+        u"cesql 'type LIKE 'com.%' AND (priority > 3': syntax error at 1:36: expected ')' to close the '(' at 1:23, "
+        u"got the end of the expression"_s);
+
+    evaluator.setCesqlEvaluator({});
+    result = evaluator.evaluateFilters({ cesql(u"type LIKE 'com.%'"_s) }, event);
     QVERIFY(!result.matches);
     QVERIFY(result.unsupported);
     QCOMPARE(result.reason, u"CESQL not evaluated yet"_s);
