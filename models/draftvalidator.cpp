@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "draftvalidator.h"
 
+#include "cesqlparser.h"
+
 #include "manifestparser.h"
 
 #include <QJsonArray>
@@ -83,9 +85,10 @@ bool isAbsoluteUri(const QString& text)
 
 class TriggerChecker {
 public:
-    TriggerChecker(const ManifestParser::YamlDocument& document, const QStringList& knownBrokers,
-        const QSet<QString>& knownAddressables, QList<SourceIssue>& issues)
+    TriggerChecker(const ManifestParser::YamlDocument& document, const QStringList& lines,
+        const QStringList& knownBrokers, const QSet<QString>& knownAddressables, QList<SourceIssue>& issues)
         : m_document(document)
+        , m_lines(lines)
         , m_knownBrokers(knownBrokers)
         , m_knownAddressables(knownAddressables)
         , m_issues(issues)
@@ -250,10 +253,64 @@ private:
         }
         for (const auto& dialect : { u"all"_s, u"any"_s })
             checkFilterList(filter.value(dialect).toArray(), jsonPointer(pointer, dialect), name % u'.' % dialect);
+        checkCesql(filter, pointer, name);
         if (filter.value("not"_L1).isObject()) {
             checkSubscriptionsApiFilter(
                 filter.value("not"_L1).toObject(), jsonPointer(pointer, u"not"_s), name % u".not"_s);
         }
+    }
+
+    // Syntax errors are what the Knative webhook rejects; warnings are expressions that parse but probably do
+    // not mean what they say. Both are shown where they are inside the expression.
+    void checkCesql(const QJsonObject& filter, const QString& pointer, const QString& name)
+    {
+        const QJsonValue value = filter.value("cesql"_L1);
+        if (!value.isString())
+            return;
+        const QString at = jsonPointer(pointer, u"cesql"_s);
+        const auto expression = CesqlParser::parse(value.toString());
+        const auto place = [&](const CesqlError& problem) {
+            SourceIssue issue;
+            issue.location = locateInScalar(at, problem.line, problem.column);
+            issue.message = name % u".cesql: "_s % problem.message;
+            return issue;
+        };
+        if (!expression->isValid()) {
+            m_issues.append(place(*expression->error()));
+            return;
+        }
+        for (const CesqlError& problem : expression->warnings()) {
+            SourceIssue issue = place(problem);
+            issue.severity = SourceIssue::Severity::Warning;
+            m_issues.append(issue);
+        }
+    }
+
+    // Where line:column of a scalar's text is in the YAML: plain and quoted scalars start at their node, block
+    // scalars (| and >) on the next line at its indentation.
+    SourceLocation locateInScalar(const QString& pointer, int line, int column) const
+    {
+        SourceLocation location = m_document.locate(pointer);
+        const auto position = m_document.positions.value(pointer);
+        if (position.line <= 0 || position.line > m_lines.size())
+            return location;
+        const QString& text = m_lines.at(position.line - 1);
+        const QChar first
+            = position.column >= 1 && position.column <= text.size() ? text.at(position.column - 1) : QChar();
+        if (first == u'|' || first == u'>') {
+            const int blockLine = position.line + line;
+            const QString& block = m_lines.value(blockLine - 1);
+            qsizetype indentation = 0;
+            while (indentation < block.size() && block.at(indentation) == u' ')
+                ++indentation;
+            location.line = blockLine;
+            location.column = int(indentation) + column;
+            return location;
+        }
+        const int quote = first == u'"' || first == u'\'' ? 1 : 0;
+        location.line = position.line + line - 1;
+        location.column = line == 1 ? position.column + quote + column - 1 : column;
+        return location;
     }
 
     void checkDestination(const QJsonObject& parent, const QString& parentPointer, const QString& parentName,
@@ -356,6 +413,7 @@ private:
     }
 
     const ManifestParser::YamlDocument& m_document;
+    const QStringList& m_lines;
     const QStringList& m_knownBrokers;
     const QSet<QString>& m_knownAddressables;
     QList<SourceIssue>& m_issues;
@@ -369,6 +427,7 @@ QList<SourceIssue> validateTrigger(const QByteArray& yamlText, const QString& fi
 {
     auto documents = ManifestParser::loadYaml(yamlText, fileName);
     auto issues = std::move(documents.issues);
+    const QStringList lines = QString::fromUtf8(yamlText).split(u'\n');
     for (const auto& document : std::as_const(documents.documents)) {
         if (!document.value.isObject()) {
             SourceIssue issue;
@@ -388,7 +447,7 @@ QList<SourceIssue> validateTrigger(const QByteArray& yamlText, const QString& fi
             continue;
         }
         ManifestParser::extract(root, fileName, &document, QString(), issues);
-        TriggerChecker(document, knownBrokers, knownAddressables, issues).check(root);
+        TriggerChecker(document, lines, knownBrokers, knownAddressables, issues).check(root);
     }
     std::stable_sort(issues.begin(), issues.end(), [](const SourceIssue& a, const SourceIssue& b) {
         return std::pair(a.location.line, a.location.column) < std::pair(b.location.line, b.location.column);

@@ -193,6 +193,14 @@ private Q_SLOTS:
         QTest::addRow("not a Trigger") << QByteArray(
             "# a broker\napiVersion: eventing.knative.dev/v1\nkind: Broker\nmetadata:\n  name: b\n")
                                        << true << u"not a Trigger"_s << u"draft.yaml:2:1"_s;
+        QTest::addRow("cesql syntax error, quoted")
+            << QByteArray(example + "  filters:\n    - cesql: \"type = 'a' AND (\"\n") << false
+            << u"spec.filters[0].cesql: "_s << u"draft.yaml:17:31"_s;
+        QTest::addRow("cesql syntax error, block")
+            << QByteArray(example + "  filters:\n    - cesql: |-\n        type = 'a'\n        AND source LIKE\n")
+            << false << u"spec.filters[0].cesql: "_s << u"draft.yaml:19:24"_s;
+        QTest::addRow("cesql warning") << QByteArray(example + "  filters:\n    - cesql: a AND b OR c\n") << true
+                                       << u"spec.filters[0].cesql: "_s << u"draft.yaml:17:16"_s;
         QTest::addRow("second document") << QByteArray(example + "---\nkind: Trigger\nmetadata: {name: x}\n") << false
                                          << u"apiVersion is required"_s << u"draft.yaml:17:1"_s;
     }
