@@ -15,6 +15,8 @@ if [ "${CI:-}" = "true" ]; then werror=(-DMESHSCOPE_WERROR=ON); fi
 echo "== kube: kube-apiserver, etcd and Knative's CRDs for the integration tests (built once, then cached)"
 tests/harness/kube/build-binaries.sh
 tests/harness/kube/fetch-crds.sh
+echo "== brokers: Kafka's jars for the integration tests (fetched once with Maven, then cached)"
+tests/harness/kafka/fetch-kafka.sh
 echo "== cesql: the CloudEvents SQL TCK from the sdk-go sql/v2 module (fetched once, then cached)"
 tests/harness/fetch-cesql-tck.sh
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Fetches Apache Kafka's release jars for the integration tests' KRaft broker from Maven Central with Maven, or
+# reuses the ones already in the cache: org.apache.kafka:kafka_2.13 (the broker and kafka-storage) and
+# org.apache.kafka:kafka-tools (kafka-consumer-groups) with their runtime dependencies, and the log4j2 binding for
+# SLF4J 1.7 that Kafka's own distribution ships, so that the broker's log goes where the harness says. Progress
+# goes to stderr; the last line on stdout is the folder of jars. Safe to run again and from several processes.
+#
+# Environment: MESHSCOPE_KAFKA_VERSION overrides the pinned version (Kafka 4 needs Java 17); MAVEN_OPTS and
+# ~/.m2 are the caller's.
+set -euo pipefail
+
+kafka_version=${MESHSCOPE_KAFKA_VERSION:-4.1.2}
+# The log4j2 version that kafka_2.13 itself depends on: the binding must match log4j-core.
+log4j_version=${MESHSCOPE_KAFKA_LOG4J_VERSION:-2.25.3}
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/meshscope/kafka/$kafka_version
+out=$cache/libs
+log() { echo "fetch-kafka: $*" >&2; }
+
+ready() { [ -f "$out/.complete" ]; }
+if ready; then
+    log "reusing $(find "$out" -name '*.jar' | wc -l) jars in $out"
+    echo "$out"
+    exit 0
+fi
+command -v mvn >/dev/null || { log "no mvn on PATH (Debian package maven): cannot fetch Kafka"; exit 1; }
+command -v java >/dev/null || { log "no java on PATH (Debian package openjdk-17-jre-headless)"; exit 1; }
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
+# Another process may have fetched them while this one waited for the lock.
+if ready; then
+    echo "$out"
+    exit 0
+fi
+start=$SECONDS
+staging=$(mktemp -d "$cache/.incoming.XXXXXX")
+trap 'rm -rf "$staging"' EXIT
+cat >"$staging/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.meshscope</groupId>
+  <artifactId>kafka-libs</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka_2.13</artifactId>
+      <version>$kafka_version</version>
+    </dependency>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka-tools</artifactId>
+      <version>$kafka_version</version>
+    </dependency>
+    <dependency>
+      <groupId>org.apache.logging.log4j</groupId>
+      <artifactId>log4j-slf4j-impl</artifactId>
+      <version>$log4j_version</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+log "mvn dependency:copy-dependencies for kafka_2.13 and kafka-tools $kafka_version"
+if ! mvn -B -q -f "$staging/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$staging/libs" >"$staging/mvn.log" 2>&1; then
+    cat "$staging/mvn.log" >&2
+    log "Maven failed"
+    exit 1
+fi
+for jar in "kafka_2.13-$kafka_version.jar" "kafka-tools-$kafka_version.jar" "log4j-core-$log4j_version.jar"; do
+    [ -f "$staging/libs/$jar" ] || { log "Maven brought no $jar"; exit 1; }
+done
+touch "$staging/libs/.complete"
+rm -rf "$out"
+mv "$staging/libs" "$out"
+log "$(find "$out" -name '*.jar' | wc -l) jars in $out, took $((SECONDS - start)) s"
+echo "$out"
