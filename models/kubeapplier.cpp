@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "kubeapplier.h"
 
+#include "kubediscovery.h"
+
 #include "textdiff.h"
 
 #include <QJsonArray>
@@ -196,36 +198,26 @@ KubeApplier::~KubeApplier()
 
 std::optional<KubeResource> KubeApplier::knownResource(const QString& group, const QString& kind)
 {
-    struct Entry {
-        ObjectKind kind;
-        QLatin1StringView version;
-        QLatin1StringView plural;
-    };
-    static constexpr Entry table[] = {
-        { ObjectKind::Broker, "v1"_L1, "brokers"_L1 },
-        { ObjectKind::Trigger, "v1"_L1, "triggers"_L1 },
-        { ObjectKind::Channel, "v1"_L1, "channels"_L1 },
-        { ObjectKind::InMemoryChannel, "v1"_L1, "inmemorychannels"_L1 },
-        { ObjectKind::KafkaChannel, "v1beta1"_L1, "kafkachannels"_L1 },
-        { ObjectKind::Subscription, "v1"_L1, "subscriptions"_L1 },
-        { ObjectKind::Sequence, "v1"_L1, "sequences"_L1 },
-        { ObjectKind::Parallel, "v1"_L1, "parallels"_L1 },
-        { ObjectKind::PingSource, "v1"_L1, "pingsources"_L1 },
-        { ObjectKind::ApiServerSource, "v1"_L1, "apiserversources"_L1 },
-        { ObjectKind::ContainerSource, "v1"_L1, "containersources"_L1 },
-        { ObjectKind::SinkBinding, "v1"_L1, "sinkbindings"_L1 },
-        { ObjectKind::KafkaSource, "v1beta1"_L1, "kafkasources"_L1 },
-        { ObjectKind::KnativeService, "v1"_L1, "services"_L1 },
-        { ObjectKind::Service, "v1"_L1, "services"_L1 },
-        { ObjectKind::Deployment, "v1"_L1, "deployments"_L1 },
-        { ObjectKind::PodAutoscaler, "v1alpha1"_L1, "podautoscalers"_L1 },
-    };
     const ObjectKind objectKind = objectKindFor(group, kind);
-    for (const Entry& entry : table) {
-        if (entry.kind == objectKind)
-            return KubeResource { group, entry.version, entry.plural, kind, true };
+    if (objectKind == ObjectKind::Unknown)
+        return std::nullopt;
+    KubeResource resource = KubeDiscovery::resourceTemplate(objectKind);
+    if (resource.plural.isEmpty())
+        return std::nullopt;
+    // The storage versions of Knative 1.16; a document's own apiVersion replaces it.
+    switch (objectKind) {
+    case ObjectKind::KafkaChannel:
+    case ObjectKind::KafkaSource:
+        resource.version = u"v1beta1"_s;
+        break;
+    case ObjectKind::PodAutoscaler:
+        resource.version = u"v1alpha1"_s;
+        break;
+    default:
+        resource.version = u"v1"_s;
+        break;
     }
-    return std::nullopt;
+    return resource;
 }
 
 QString KubeApplier::diffText(const QJsonObject& object)
