@@ -21,11 +21,26 @@ int main(int argc, char* argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Meshscope: a desktop console for Knative Eventing meshes. Without arguments it runs the embedded demo."));
+        "Meshscope: a desktop console for Knative Eventing meshes. Without arguments it shows the current context of "
+        "your kubeconfig, or the embedded demo when there is no kubeconfig."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Run the embedded demo mesh (the default)."));
+    const QCommandLineOption demo(
+        QStringLiteral("demo"), QStringLiteral("Run the embedded demo mesh (the default without a kubeconfig)."));
     parser.addOption(demo);
+    const QCommandLineOption kubeconfig(QStringLiteral("kubeconfig"),
+        QStringLiteral("The kubeconfig file to use (else KUBECONFIG, else ~/.kube/config)."), QStringLiteral("file"));
+    parser.addOption(kubeconfig);
+    const QCommandLineOption context(QStringLiteral("context"),
+        QStringLiteral("The kubeconfig context to show (else its current-context)."), QStringLiteral("name"));
+    parser.addOption(context);
+    const QCommandLineOption ns(QStringList { QStringLiteral("n"), QStringLiteral("namespace") },
+        QStringLiteral("A namespace to show; repeat it or separate by commas for several (else the context's)."),
+        QStringLiteral("name"));
+    parser.addOption(ns);
+    const QCommandLineOption allNamespaces(
+        QStringList { QStringLiteral("A"), QStringLiteral("all-namespaces") }, QStringLiteral("Show all namespaces."));
+    parser.addOption(allNamespaces);
     const QCommandLineOption page(QStringLiteral("page"),
         QStringLiteral("Open on a page: topology, backlog, editor or publish."), QStringLiteral("name"));
     parser.addOption(page);
@@ -57,7 +72,26 @@ int main(int argc, char* argv[])
 
     MeshSession session;
     const auto paths = parser.positionalArguments();
-    if ((paths.isEmpty() && !syntheticNodes) || parser.isSet(demo))
+    const bool clusterAsked
+        = parser.isSet(kubeconfig) || parser.isSet(context) || parser.isSet(ns) || parser.isSet(allNamespaces);
+    bool clusterShown = false;
+    if (clusterAsked || (!parser.isSet(demo) && paths.isEmpty() && !syntheticNodes)) {
+        QString error;
+        if (session.loadKubeconfig(parser.value(kubeconfig), &error)) {
+            QStringList namespaces;
+            for (const QString& value : parser.values(ns))
+                namespaces += value.split(u',', Qt::SkipEmptyParts);
+            const auto resolved = session.kubeconfig()->resolve(parser.value(context), &error);
+            if (namespaces.isEmpty() && !parser.isSet(allNamespaces) && resolved)
+                namespaces = { resolved->context.ns };
+            clusterShown = resolved && session.connectCluster(parser.value(context), namespaces, &error);
+        }
+        if (!clusterShown && clusterAsked) {
+            qCritical("meshscope: %s", qPrintable(error));
+            return 2;
+        }
+    }
+    if ((paths.isEmpty() && !syntheticNodes && !clusterShown) || parser.isSet(demo))
         session.startDemo();
     MainWindow window(&session);
     if (!paths.isEmpty())

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mainwindow.h"
 
+#include "applydialog.h"
 #include "backlogpage.h"
+#include "clusterbar.h"
 #include "graphview.h"
+#include "kubeapplier.h"
+#include "kubeclient.h"
+#include "kubesource.h"
 #include "meshsession.h"
 #include "objectstore.h"
 #include "problemspane.h"
@@ -11,6 +16,7 @@
 #include "triggereditorpage.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
@@ -18,6 +24,8 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 MainWindow::MainWindow(MeshSession* session, QWidget* parent)
@@ -31,6 +39,9 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
     , m_problems(new ProblemsPane)
     , m_problemsDock(new QDockWidget(tr("Problems")))
     , m_banner(new QLabel)
+    , m_clusterBanner(new QLabel)
+    , m_clusterBar(new ClusterBar)
+    , m_clusterToolBar(new QToolBar(tr("Cluster")))
 {
     setWindowTitle(session->isDemo() ? tr("Meshscope — demo mesh") : tr("Meshscope"));
     m_tabs->addTab(m_topology, tr("&Topology"));
@@ -50,6 +61,11 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_banner);
+    m_clusterBanner->setTextFormat(Qt::PlainText);
+    m_clusterBanner->setWordWrap(true);
+    m_clusterBanner->setObjectName(QStringLiteral("clusterBanner"));
+    m_clusterBanner->hide();
+    layout->addWidget(m_clusterBanner);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
@@ -57,6 +73,19 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
     m_problemsDock->setWidget(m_problems);
     addDockWidget(Qt::BottomDockWidgetArea, m_problemsDock);
     m_problemsDock->hide();
+
+    m_clusterToolBar->setObjectName(QStringLiteral("cluster"));
+    m_clusterToolBar->setMovable(false);
+    m_clusterToolBar->addWidget(m_clusterBar);
+    addToolBar(Qt::TopToolBarArea, m_clusterToolBar);
+    connect(m_clusterBar, &ClusterBar::contextRequested, this, &MainWindow::switchContext);
+    connect(m_clusterBar, &ClusterBar::namespacesRequested, this, &MainWindow::switchNamespaces);
+    connect(session, &MeshSession::clusterChanged, this, &MainWindow::updateCluster);
+    connect(session, &MeshSession::clusterNamespacesListed, this, [this](const QStringList& names) {
+        if (m_session->cluster())
+            m_clusterBar->setNamespaces(names, m_session->cluster()->namespaces());
+    });
+    updateCluster();
 
     createMenus();
     statusBar()->showMessage(tr("Loading…"));
@@ -94,6 +123,8 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
         });
     connect(m_publisher, &PublisherPage::resultShown, this,
         [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(m_editor, &TriggerEditorPage::applyRequested, this, &MainWindow::applyDraft);
+    connect(m_editor, &TriggerEditorPage::deleteRequested, this, &MainWindow::deleteObject);
     updateProblems();
     resize(1400, 880);
 }
@@ -117,6 +148,30 @@ void MainWindow::createMenus()
     fit->setShortcut(QKeySequence(tr("Ctrl+0")));
     view->addAction(m_problemsDock->toggleViewAction());
 
+    auto* cluster = menuBar()->addMenu(tr("&Cluster"));
+    auto* connectAction = cluster->addAction(tr("&Connect to kubeconfig context…"), this, [this] {
+        QString error;
+        if (!m_session->kubeconfig() && !m_session->loadKubeconfig(QString(), &error)) {
+            QMessageBox::warning(this, tr("No kubeconfig"), error);
+            return;
+        }
+        updateCluster();
+        m_clusterBar->contextBox()->setFocus();
+        m_clusterBar->contextBox()->showPopup();
+    });
+    connectAction->setShortcut(QKeySequence(tr("Ctrl+Shift+C")));
+    auto* namespaces = cluster->addAction(tr("Choose &namespaces…"), this, [this] {
+        if (m_clusterToolBar->isVisible())
+            m_clusterBar->namespaceButton()->showMenu();
+    });
+    namespaces->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+    auto* reconnect = cluster->addAction(tr("&Reconnect now"), this, [this] {
+        if (m_session->cluster())
+            m_session->cluster()->retryNow();
+    });
+    reconnect->setShortcut(QKeySequence(tr("F5")));
+    cluster->addAction(tr("&Disconnect"), this, [this] { m_session->disconnectCluster(); });
+
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Meshscope"), this, [this] {
         QMessageBox::about(this, tr("About Meshscope"),
@@ -139,6 +194,166 @@ void MainWindow::openFiles()
         this, tr("Open Knative manifests"), QString(), tr("Manifests (*.yaml *.yml *.json);;All files (*)"));
     if (!files.isEmpty())
         m_session->openManifests(files);
+}
+
+void MainWindow::updateCluster()
+{
+    const auto& kubeconfig = m_session->kubeconfig();
+    m_clusterToolBar->setVisible(kubeconfig.has_value());
+    KubeSource* cluster = m_session->cluster();
+    if (kubeconfig)
+        m_clusterBar->setContexts(kubeconfig->contextNames(), m_session->clusterContext());
+    m_editor->setClusterAvailable(cluster != nullptr, m_session->clusterContext());
+    if (!cluster) {
+        m_clusterBar->setKindStates({});
+        m_clusterBar->setSummary(tr("Not connected"), KindStateRow::Level::Warning);
+        m_clusterBanner->hide();
+        return;
+    }
+    setWindowTitle(tr("Meshscope — %1").arg(cluster->context().context.name));
+    m_clusterBar->setNamespaces(m_session->clusterNamespaces(), cluster->namespaces());
+    connect(cluster, &KubeSource::discovered, this, &MainWindow::updateClusterState);
+    connect(cluster, &KubeSource::discoveryFailed, this, &MainWindow::updateClusterState);
+    connect(cluster, &KubeSource::kindStateChanged, this, &MainWindow::updateClusterState);
+    connect(cluster, &KubeSource::synced, this, [this] {
+        statusBar()->showMessage(
+            tr("Synced %1 objects from %2").arg(m_session->store()->size()).arg(m_session->clusterContext()), 8000);
+    });
+    updateClusterState();
+}
+
+void MainWindow::applyDraft(const QString& text, const QString& fileName)
+{
+    if (!m_session->client())
+        return;
+    auto* dialog = new ApplyDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    auto* applier = new KubeApplier(m_session->client(), dialog);
+    connect(dialog, &ApplyDialog::locationActivated, this, [this](const SourceLocation& location) {
+        m_tabs->setCurrentWidget(m_editor);
+        m_editor->jumpTo(location.line, location.column);
+    });
+    connect(dialog, &ApplyDialog::applied, this,
+        [this](const ApplyResult& result) { statusBar()->showMessage(result.message, 8000); });
+    dialog->start(applier, text, fileName);
+    dialog->show();
+}
+
+void MainWindow::deleteObject(const ObjectKey& key, const QString& apiVersion)
+{
+    if (!m_session->client())
+        return;
+    ApplyDialog::confirmDelete(this, key, m_session->clusterContext(), [this, key, apiVersion] {
+        if (!m_session->client())
+            return;
+        auto* applier = new KubeApplier(m_session->client(), this);
+        connect(applier, &KubeApplier::removeFinished, this, [this, applier](const ApplyResult& result) {
+            applier->deleteLater();
+            if (result.ok())
+                statusBar()->showMessage(result.message, 8000);
+            else
+                QMessageBox::warning(this, tr("Delete failed"), result.message);
+        });
+        applier->remove(key, apiVersion);
+    });
+}
+
+void MainWindow::updateClusterState()
+{
+    KubeSource* cluster = m_session->cluster();
+    if (!cluster)
+        return;
+    QStringList banner;
+    bool severe = false;
+    if (m_session->client() && m_session->client()->isInsecure()) {
+        banner.append(tr("TLS verification is OFF for cluster \"%1\" (insecure-skip-tls-verify in %2): anyone on the "
+                         "network path could read or change what you see and apply.")
+                          .arg(cluster->context().cluster.name, cluster->context().cluster.file));
+        severe = true;
+    }
+    if (!cluster->discoveryError().isEmpty() && !cluster->hasDiscovery()) {
+        banner.append(cluster->discoveryError());
+        severe = true;
+    }
+    if (cluster->hasDiscovery() && !cluster->discovery().eventingInstalled()) {
+        banner.append(cluster->discovery().eventingMessage());
+        severe = true;
+    }
+    m_clusterBanner->setText(banner.join(u'\n'));
+    m_clusterBanner->setVisible(!banner.isEmpty());
+    m_clusterBanner->setStyleSheet(severe
+            ? QStringLiteral("QLabel { background: #f8d7da; color: #58151c; padding: 6px; "
+                             "border-bottom: 1px solid #e4a0a7; }")
+            : QString());
+
+    QList<KindStateRow> rows;
+    int synced = 0;
+    int busy = 0;
+    int problems = 0;
+    for (const auto& status : cluster->kindStates()) {
+        KindStateRow row;
+        row.kind = status.resource.qualifiedName();
+        row.state = KubeInformer::stateName(status.state);
+        row.message = status.message;
+        switch (status.state) {
+        case KubeInformer::State::Synced:
+            row.level = KindStateRow::Level::Ok;
+            ++synced;
+            break;
+        case KubeInformer::State::Idle:
+        case KubeInformer::State::Listing:
+            row.level = KindStateRow::Level::Busy;
+            ++busy;
+            break;
+        case KubeInformer::State::Reconnecting:
+        case KubeInformer::State::NotInstalled:
+            row.level = KindStateRow::Level::Warning;
+            ++problems;
+            break;
+        case KubeInformer::State::Forbidden:
+        case KubeInformer::State::Failed:
+            row.level = KindStateRow::Level::Error;
+            ++problems;
+            break;
+        }
+        if (status.nextRetry.isValid())
+            row.message += tr(" (retrying at %1)").arg(status.nextRetry.toString(QStringLiteral("HH:mm:ss")));
+        rows.append(row);
+    }
+    m_clusterBar->setKindStates(rows);
+    const int total = int(rows.size());
+    if (!cluster->hasDiscovery())
+        m_clusterBar->setSummary(cluster->discoveryError().isEmpty() ? tr("Connecting…") : tr("Cannot connect"),
+            cluster->discoveryError().isEmpty() ? KindStateRow::Level::Busy : KindStateRow::Level::Error);
+    else if (problems)
+        m_clusterBar->setSummary(tr("%1 of %2 kinds synced, %3 with problems").arg(synced).arg(total).arg(problems),
+            KindStateRow::Level::Warning);
+    else if (busy)
+        m_clusterBar->setSummary(tr("Syncing… %1 of %2 kinds").arg(synced).arg(total), KindStateRow::Level::Busy);
+    else
+        m_clusterBar->setSummary(tr("Synced: %1 kinds").arg(total), KindStateRow::Level::Ok);
+}
+
+void MainWindow::switchContext(const QString& context)
+{
+    if (context == m_session->clusterContext())
+        return;
+    QString error;
+    const auto& kubeconfig = m_session->kubeconfig();
+    QStringList namespaces;
+    if (kubeconfig && kubeconfig->contexts().contains(context))
+        namespaces = { kubeconfig->contexts().value(context).ns };
+    if (!m_session->connectCluster(context, namespaces, &error)) {
+        QMessageBox::warning(this, tr("Cannot switch context"), error);
+        updateCluster();
+    }
+}
+
+void MainWindow::switchNamespaces(const QStringList& namespaces)
+{
+    QString error;
+    if (!m_session->connectCluster(m_session->clusterContext(), namespaces, &error))
+        QMessageBox::warning(this, tr("Cannot show these namespaces"), error);
 }
 
 void MainWindow::updateProblems()

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "knativeobject.h"
+
 #include <QMainWindow>
 
 class BacklogPage;
+class ClusterBar;
+class QToolBar;
 class MeshSession;
 class ProblemsPane;
 class PublisherPage;
@@ -25,12 +29,20 @@ public:
     PublisherPage* publisherPage() const { return m_publisher; }
     ProblemsPane* problemsPane() const { return m_problems; }
     QTabWidget* tabs() const { return m_tabs; }
+    ClusterBar* clusterBar() const { return m_clusterBar; }
+    QLabel* clusterBanner() const { return m_clusterBanner; }
 
 private:
     void createMenus();
     void openFolder();
     void openFiles();
     void updateProblems();
+    void updateCluster();
+    void updateClusterState();
+    void switchContext(const QString& context);
+    void switchNamespaces(const QStringList& namespaces);
+    void applyDraft(const QString& text, const QString& fileName);
+    void deleteObject(const ObjectKey& key, const QString& apiVersion);
 
     MeshSession* m_session;
     QTabWidget* m_tabs;
@@ -41,4 +53,7 @@ private:
     ProblemsPane* m_problems;
     QDockWidget* m_problemsDock;
     QLabel* m_banner;
+    QLabel* m_clusterBanner;
+    ClusterBar* m_clusterBar;
+    QToolBar* m_clusterToolBar;
 };

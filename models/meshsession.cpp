@@ -4,11 +4,18 @@
 #include "backlogmonitor.h"
 #include "demosource.h"
 #include "kafkatransport.h"
+#include "kubeclient.h"
+#include "kubesource.h"
 #include "manifestsource.h"
 #include "objectstore.h"
 #include "scalemonitor.h"
 #include "seriesstore.h"
 #include "topologygraph.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 using namespace Qt::StringLiterals;
 
@@ -79,6 +86,76 @@ void MeshSession::connectKafka(const QString& bootstrapServers)
     Q_EMIT statusMessage(tr("Connected to the demo's Kafka cluster at %1").arg(bootstrapServers));
     Q_EMIT kafkaConnected();
 }
+
+bool MeshSession::loadKubeconfig(const QString& explicitPath, QString* error)
+{
+    QList<SourceIssue> issues;
+    m_kubeconfig = Kubeconfig::load({ explicitPath, qEnvironmentVariable("KUBECONFIG"), QDir::homePath() }, &issues);
+    if (issues.isEmpty())
+        m_issues.remove(u"kubeconfig"_s);
+    else
+        m_issues.insert(u"kubeconfig"_s, issues);
+    Q_EMIT issuesChanged();
+    if (!m_kubeconfig) {
+        *error = issues.isEmpty() ? tr("The kubeconfig cannot be read") : issues.first().toString();
+        return false;
+    }
+    if (m_kubeconfig->contexts().isEmpty()) {
+        *error = tr("The kubeconfig (%1) has no contexts").arg(m_kubeconfig->files().join(u", "_s));
+        m_kubeconfig.reset();
+        return false;
+    }
+    return true;
+}
+
+bool MeshSession::connectCluster(const QString& context, const QStringList& namespaces, QString* error)
+{
+    if (!m_kubeconfig) {
+        *error = tr("No kubeconfig is loaded");
+        return false;
+    }
+    const auto resolved = m_kubeconfig->resolve(context, error);
+    if (!resolved)
+        return false;
+    disconnectCluster();
+    m_client = new KubeClient(*resolved, this);
+    m_cluster = new KubeSource(*resolved, namespaces, this);
+    addSource(m_cluster);
+    m_client->get(
+        u"/api/v1/namespaces"_s, {},
+        [this, client = QPointer<KubeClient>(m_client)](const KubeResponse& response) {
+            if (!client || client != m_client || !response.ok())
+                return;
+            QStringList names;
+            const QJsonArray items = QJsonDocument::fromJson(response.body).object().value("items"_L1).toArray();
+            for (const QJsonValue& item : items)
+                names.append(item[u"metadata"_s][u"name"_s].toString());
+            names.sort();
+            m_clusterNamespaces = names;
+            Q_EMIT clusterNamespacesListed(names);
+        },
+        u"list"_s, u"namespaces"_s);
+    Q_EMIT clusterChanged();
+    return true;
+}
+
+void MeshSession::disconnectCluster()
+{
+    if (!m_cluster)
+        return;
+    m_issues.remove(m_cluster->origin());
+    m_cluster->stop();
+    m_store->replaceOrigin(m_cluster->origin(), {});
+    delete m_cluster;
+    m_cluster = nullptr;
+    delete m_client;
+    m_client = nullptr;
+    m_clusterNamespaces.clear();
+    Q_EMIT issuesChanged();
+    Q_EMIT clusterChanged();
+}
+
+QString MeshSession::clusterContext() const { return m_cluster ? m_cluster->context().context.name : QString(); }
 
 QList<SourceIssue> MeshSession::issues() const
 {

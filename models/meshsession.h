@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "kubeconfig.h"
 #include "objectsource.h"
 
 #include <QHash>
 #include <QObject>
 #include <QPointer>
 
+#include <optional>
+
 class BacklogMonitor;
 class DemoSource;
 class KafkaTransport;
+class KubeClient;
+class KubeSource;
 class ManifestSource;
 class ObjectStore;
 class ScaleMonitor;
@@ -31,6 +36,21 @@ public:
     // Objects made in-process (e.g. a synthetic mesh), replacing whatever origin showed before.
     void showObjects(const QString& origin, const QList<KnativeObjectPtr>& objects);
 
+    // Reads the kubeconfig as kubectl does (explicitPath = --kubeconfig, else KUBECONFIG, else ~/.kube/config).
+    // False when there is none or it cannot be read; its warnings go to issues().
+    bool loadKubeconfig(const QString& explicitPath, QString* error);
+    const std::optional<Kubeconfig>& kubeconfig() const { return m_kubeconfig; }
+    // Shows the live mesh of a context (empty = current-context) in the given namespaces (empty = all), replacing
+    // the cluster shown before. False with a message when the context cannot be used.
+    bool connectCluster(const QString& context, const QStringList& namespaces, QString* error);
+    void disconnectCluster();
+    KubeSource* cluster() const { return m_cluster; }
+    // A client for the connected context that lives on this thread: apply, delete, namespace lists.
+    KubeClient* client() const { return m_client; }
+    QString clusterContext() const;
+    // The namespaces the user may see in the connected cluster (listed once per connection; empty when forbidden).
+    QStringList clusterNamespaces() const { return m_clusterNamespaces; }
+
     bool isDemo() const { return m_demo != nullptr; }
     ObjectStore* store() const { return m_store; }
     TopologyGraph* graph() const { return m_graph; }
@@ -42,6 +62,9 @@ public:
 
 Q_SIGNALS:
     void issuesChanged();
+    // connectCluster() or disconnectCluster() changed what cluster is shown.
+    void clusterChanged();
+    void clusterNamespacesListed(const QStringList& namespaces);
     void kafkaConnected();
     void statusMessage(const QString& message);
 
@@ -57,5 +80,9 @@ private:
     KafkaTransport* m_transport = nullptr;
     DemoSource* m_demo = nullptr;
     ManifestSource* m_manifests = nullptr;
+    std::optional<Kubeconfig> m_kubeconfig;
+    KubeSource* m_cluster = nullptr;
+    KubeClient* m_client = nullptr;
+    QStringList m_clusterNamespaces;
     QHash<QString, QList<SourceIssue>> m_issues;
 };

@@ -48,6 +48,8 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent)
     , m_editor(new QPlainTextEdit)
     , m_issueList(new QListWidget)
     , m_fileLabel(new QLabel)
+    , m_applyButton(new QPushButton(tr("Dry run && &apply…")))
+    , m_deleteButton(new QPushButton(tr("&Delete from cluster…")))
 {
     m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -68,6 +70,10 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent)
     for (auto* button : { newButton, openButton, saveButton, saveAsButton })
         buttons->addWidget(button);
     buttons->addWidget(m_fileLabel, 1);
+    m_applyButton->setShortcut(QKeySequence(tr("Ctrl+Return")));
+    buttons->addWidget(m_applyButton);
+    buttons->addWidget(m_deleteButton);
+    setClusterAvailable(false);
 
     auto* splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(m_editor);
@@ -88,6 +94,8 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent)
     connect(openButton, &QPushButton::clicked, this, &TriggerEditorPage::open);
     connect(saveButton, &QPushButton::clicked, this, &TriggerEditorPage::save);
     connect(saveAsButton, &QPushButton::clicked, this, &TriggerEditorPage::saveAs);
+    connect(m_applyButton, &QPushButton::clicked, this, [this] { Q_EMIT applyRequested(text(), m_fileName); });
+    connect(m_deleteButton, &QPushButton::clicked, this, &TriggerEditorPage::requestDelete);
     // Validation knows brokers and addressable objects; scaling updates change neither.
     connect(store, &ObjectStore::changed, this, [this](const ObjectChangeBatch& batch) {
         if (batchTouches(batch,
@@ -219,6 +227,27 @@ void TriggerEditorPage::validate()
         new QListWidgetItem(style()->standardIcon(QStyle::SP_DialogApplyButton), tr("Valid trigger"), m_issueList);
     m_editor->setExtraSelections(marks);
     Q_EMIT validated(m_issues);
+}
+
+void TriggerEditorPage::setClusterAvailable(bool available, const QString& context)
+{
+    m_applyButton->setEnabled(available);
+    m_deleteButton->setEnabled(available);
+    const QString where = available ? tr("to context \"%1\"").arg(context) : tr("(connect to a cluster first)");
+    m_applyButton->setToolTip(
+        tr("Server-side dry run, diff against the live object, then apply %1 (Ctrl+Return)").arg(where));
+    m_deleteButton->setToolTip(tr("Delete the object this YAML names %1, after confirmation").arg(where));
+}
+
+void TriggerEditorPage::requestDelete()
+{
+    const auto parsed = ManifestParser::parseYaml(text().toUtf8(), m_fileName);
+    if (parsed.objects.isEmpty()) {
+        jumpTo(parsed.issues.isEmpty() ? 1 : parsed.issues.first().location.line,
+            parsed.issues.isEmpty() ? 1 : parsed.issues.first().location.column);
+        return;
+    }
+    Q_EMIT deleteRequested(parsed.objects.first()->key, parsed.objects.first()->apiVersion);
 }
 
 void TriggerEditorPage::jumpTo(int line, int column)
