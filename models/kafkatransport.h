@@ -2,24 +2,13 @@
 #pragma once
 
 #include "cloudevent.h"
+#include "deliveryresult.h"
 
 #include <QMap>
-#include <QMetaType>
 #include <QObject>
 #include <QString>
 
 #include <memory>
-
-// The outcome of one publish: where the record landed, or why it did not.
-struct DeliveryResult {
-    bool ok = false;
-    int partition = -1;
-    qint64 offset = -1;
-    QString error;
-    QString target; // the topic
-    qint64 latencyMs = 0; // from publish() to the broker's acknowledgement (or the failure)
-};
-Q_DECLARE_METATYPE(DeliveryResult)
 
 // Publishes CloudEvents to Kafka topics in the Kafka binding's binary mode, as the Knative Kafka broker stores
 // them. The producer is idempotent with acks=all; publish() never blocks (librdkafka queues the record) and a
