@@ -63,7 +63,7 @@ ClusterBar::ClusterBar(QWidget* parent)
     m_states->setRootIsDecorated(false);
     m_states->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_states->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
-    m_states->setMinimumSize(720, 320);
+    m_states->setMinimumSize(980, 340);
     m_states->setAccessibleName(tr("Sync state of each resource"));
     auto* popupLayout = new QVBoxLayout(m_statePopup);
     popupLayout->setContentsMargins(4, 4, 4, 4);

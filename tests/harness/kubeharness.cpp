@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "kubeharness.h"
 
+#include "harnesssupport.h"
 #include "manifestparser.h"
 
 #include <QDir>
@@ -13,15 +14,12 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
-#include <QRandomGenerator>
 #include <QSet>
 #include <QSslKey>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTimer>
 
 #include <csignal>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <array>
@@ -32,81 +30,15 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int ReadyTimeoutMs = 120'000;
-constexpr int PollIntervalMs = 100;
 constexpr int RequestTimeoutMs = 15'000;
 constexpr int ScriptTimeoutMs = 60 * 60 * 1000; // a cold kube-apiserver build on two busy cores
 const QString LimitedUser = u"meshscope-limited"_s;
-
-void waitMs(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-
-// Calls check every PollIntervalMs until it returns true, fails (error set) or the time is up.
-bool poll(int timeoutMs, const std::function<bool(QString*)>& check, QString* error)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (true) {
-        QString failure;
-        if (check(&failure))
-            return true;
-        if (!failure.isEmpty() || timer.elapsed() > timeoutMs) {
-            *error = failure;
-            return false;
-        }
-        waitMs(PollIntervalMs);
-    }
-}
-
-QString randomToken()
-{
-    std::array<quint32, 4> words;
-    QRandomGenerator::system()->fillRange(words.data(), words.size());
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(words.data()), sizeof(words)).toHex());
-}
 
 QString quoted(const QString& value)
 {
     // A JSON string is a valid YAML double-quoted scalar.
     const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
     return QString::fromUtf8(array.mid(1, array.size() - 2));
-}
-
-// The last non-empty line a helper script printed on stdout: the folder it prepared.
-QString runScript(const QString& script, QString* error)
-{
-    qInfo("KubeHarness: running %s", qPrintable(script));
-    QProcess process;
-    process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    process.start(u"bash"_s, { script });
-    if (!process.waitForFinished(ScriptTimeoutMs) || process.exitStatus() != QProcess::NormalExit
-        || process.exitCode() != 0) {
-        *error = u"%1 failed (exit code %2): see its output above"_s.arg(script).arg(process.exitCode());
-        if (process.state() != QProcess::NotRunning)
-            process.kill();
-        return {};
-    }
-    const QStringList lines = QString::fromUtf8(process.readAllStandardOutput()).split(u'\n', Qt::SkipEmptyParts);
-    if (lines.isEmpty() || !QDir(lines.last().trimmed()).exists()) {
-        *error = u"%1 printed no folder"_s.arg(script);
-        return {};
-    }
-    return lines.last().trimmed();
-}
-
-// Three different free loopback ports: each is held open until all are chosen, so none is handed out twice.
-bool freePorts(std::array<quint16, 3>& ports)
-{
-    std::array<QTcpServer, 3> servers;
-    for (size_t i = 0; i < servers.size(); ++i) {
-        if (!servers[i].listen(QHostAddress::LocalHost, 0))
-            return false;
-        ports[i] = servers[i].serverPort();
-    }
-    return true;
 }
 
 } // namespace
@@ -136,8 +68,8 @@ bool KubeHarness::start(QString* error)
         return fail(u"cannot create a temporary folder"_s);
     }
     m_network = std::make_unique<QNetworkAccessManager>();
-    std::array<quint16, 3> ports {};
-    if (!freePorts(ports)) {
+    const QList<quint16> ports = HarnessSupport::freePorts(3);
+    if (ports.size() != 3) {
         failure = u"no free loopback port"_s;
         return fail(u"cannot start"_s);
     }
@@ -323,13 +255,13 @@ bool KubeHarness::locateInputs(QString* error)
     const QString scripts = QStringLiteral(MESHSCOPE_SOURCE_DIR) + u"/tests/harness/kube/"_s;
     if (m_binaryDir.isEmpty()) {
         qInfo("KubeHarness: looking for kube-apiserver and etcd through %s", qPrintable(scripts));
-        m_binaryDir = runScript(scripts + u"build-binaries.sh"_s, error);
+        m_binaryDir = HarnessSupport::runScript(scripts + u"build-binaries.sh"_s, ScriptTimeoutMs, error);
     }
     if (m_binaryDir.isEmpty())
         return false;
     if (m_crdDir.isEmpty()) {
         qInfo("KubeHarness: looking for Knative's CRDs through %s", qPrintable(scripts));
-        m_crdDir = runScript(scripts + u"fetch-crds.sh"_s, error);
+        m_crdDir = HarnessSupport::runScript(scripts + u"fetch-crds.sh"_s, ScriptTimeoutMs, error);
     }
     if (m_crdDir.isEmpty())
         return false;
@@ -384,8 +316,8 @@ bool KubeHarness::writeCredentials(QString* error)
         *error = u"openssl wrote no readable CA certificate"_s;
         return false;
     }
-    m_adminToken = randomToken();
-    m_limitedToken = randomToken();
+    m_adminToken = HarnessSupport::randomHex(16);
+    m_limitedToken = HarnessSupport::randomHex(16);
     QFile tokens(path(u"tokens.csv"_s));
     const QString lines = m_adminToken + u",meshscope-admin,meshscope-admin,\"system:masters\"\n"_s + m_limitedToken
         + u',' + LimitedUser + u',' + LimitedUser + u",\"meshscope-testers\"\n"_s;
@@ -415,18 +347,7 @@ bool KubeHarness::runOpenssl(const QStringList& args, QString* error)
 
 std::unique_ptr<QProcess> KubeHarness::launch(const QString& program, const QStringList& args, const QString& logName)
 {
-    auto process = std::make_unique<QProcess>();
-    process->setWorkingDirectory(m_dir->path());
-    process->setStandardOutputFile(path(logName), QIODevice::Append);
-    process->setStandardErrorFile(path(logName), QIODevice::Append);
-    // The kernel kills the child when the test process dies, so a crash or a ctest timeout leaves nothing behind.
-    process->setChildProcessModifier([parent = ::getpid()] {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != parent)
-            ::_exit(1);
-    });
-    process->start(program, args);
-    return process;
+    return HarnessSupport::launch(program, args, m_dir->path(), path(logName));
 }
 
 bool KubeHarness::startEtcd(QString* error)
@@ -442,7 +363,7 @@ bool KubeHarness::startEtcd(QString* error)
         u"etcd.log"_s);
     QUrl health = etcdServer();
     health.setPath(u"/health"_s);
-    const bool ready = poll(
+    const bool ready = HarnessSupport::poll(
         ReadyTimeoutMs,
         [&](QString* failure) {
             if (m_etcd->state() == QProcess::NotRunning) {
@@ -475,7 +396,7 @@ bool KubeHarness::startApiServer(QString* error)
         u"--endpoint-reconciler-type=none"_s, u"--allow-privileged=true"_s, u"--profiling=false"_s };
     args += m_extraApiServerArgs;
     m_apiServer = launch(m_binaryDir + u"/kube-apiserver"_s, args, u"kube-apiserver.log"_s);
-    const bool ready = poll(
+    const bool ready = HarnessSupport::poll(
         ReadyTimeoutMs,
         [&](QString* failure) {
             if (m_apiServer->state() == QProcess::NotRunning) {
@@ -580,7 +501,7 @@ bool KubeHarness::installCrds(QString* error)
 bool KubeHarness::waitForCrds(QString* error)
 {
     QStringList pending = m_crdNames;
-    const bool ready = poll(
+    const bool ready = HarnessSupport::poll(
         ReadyTimeoutMs,
         [&](QString* failure) {
             if (m_apiServer->state() == QProcess::NotRunning) {
@@ -650,25 +571,6 @@ KubeHarness::Reply KubeHarness::exchange(QNetworkRequest request, const QByteArr
 
 QString KubeHarness::path(const QString& name) const { return m_dir ? QDir(m_dir->path()).filePath(name) : QString(); }
 
-QString KubeHarness::logTail(const QString& logName) const
-{
-    QFile log(path(logName));
-    if (!log.open(QIODevice::ReadOnly))
-        return log.errorString();
-    const QList<QByteArray> lines = log.readAll().split('\n');
-    return QString::fromUtf8(lines.mid(qMax(0, int(lines.size()) - 20)).join('\n'));
-}
+QString KubeHarness::logTail(const QString& logName) const { return HarnessSupport::logTail(path(logName)); }
 
-void KubeHarness::stopProcess(std::unique_ptr<QProcess>& process)
-{
-    if (!process)
-        return;
-    if (process->state() != QProcess::NotRunning) {
-        process->terminate();
-        if (!process->waitForFinished(10'000)) {
-            process->kill();
-            process->waitForFinished(10'000);
-        }
-    }
-    process.reset();
-}
+void KubeHarness::stopProcess(std::unique_ptr<QProcess>& process) { HarnessSupport::stopProcess(process, 10'000); }
