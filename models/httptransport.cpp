@@ -24,9 +24,10 @@ constexpr qsizetype excerptChars = 500;
 // Later headers replace earlier ones of the same name (HTTP header names are case-insensitive).
 void mergeHeaders(HeaderList& headers, const HeaderList& overrides)
 {
-    for (const auto& [name, value] : overrides) {
-        headers.removeIf([&name](const auto& header) { return header.first.compare(name, Qt::CaseInsensitive) == 0; });
-        headers.append({ name, value });
+    for (const auto& override : overrides) {
+        headers.removeIf(
+            [&override](const auto& header) { return header.first.compare(override.first, Qt::CaseInsensitive) == 0; });
+        headers.append(override);
     }
 }
 

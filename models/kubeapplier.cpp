@@ -284,7 +284,7 @@ void KubeApplier::cancel()
 bool KubeApplier::begin(ApplyResult::Operation operation)
 {
     cancel();
-    m_operation.emplace();
+    m_operation = Operation {};
     m_operation->id = m_nextId++;
     m_operation->result.operation = operation;
     if (!m_client) {
