@@ -6,6 +6,12 @@
 #include "objectstore.h"
 #include "yamlhighlighter.h"
 
+#include <QDateTime>
+#include <QPlainTextDocumentLayout>
+#include <QRegularExpression>
+#include <QTabBar>
+#include <QToolButton>
+
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -38,16 +44,42 @@ spec:
       name: billing-worker-service
 )";
 
+constexpr auto autosaveDelay = std::chrono::milliseconds(400);
+
+QString stripDocumentMarkers(QString text)
+{
+    static const QRegularExpression leading(QStringLiteral("^(\\s*---[^\\n]*\\n)+"));
+    text.remove(leading);
+    if (!text.isEmpty() && !text.endsWith(u'\n'))
+        text.append(u'\n');
+    return text;
+}
+
+// A Kubernetes name from two names, for a trigger drawn between them.
+QString triggerNameFor(const QString& broker, const QString& subscriber)
+{
+    QString name = subscriber % QStringLiteral("-from-") % broker;
+    name = name.left(63);
+    while (!name.isEmpty() && !name.back().isLetterOrNumber())
+        name.chop(1);
+    return name;
+}
+
 constexpr int lineRole = Qt::UserRole + 1;
 constexpr int columnRole = Qt::UserRole + 2;
 } // namespace
 
-TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent)
+TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent, const QString& draftDirectory)
     : QWidget(parent)
     , m_store(store)
+    , m_draftStore(draftDirectory)
+    , m_tabs(new QTabBar)
     , m_editor(new QPlainTextEdit)
+    , m_columns(new QSplitter(Qt::Horizontal))
     , m_issueList(new QListWidget)
     , m_fileLabel(new QLabel)
+    , m_undoButton(new QToolButton)
+    , m_redoButton(new QToolButton)
     , m_applyButton(new QPushButton(tr("Dry run && &apply…")))
     , m_deleteButton(new QPushButton(tr("&Delete from cluster…")))
 {
@@ -55,46 +87,71 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent)
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_editor->setTabChangesFocus(false);
     m_editor->setAccessibleName(tr("Trigger YAML"));
-    new YamlHighlighter(m_editor->document());
     m_issueList->setAccessibleName(tr("Validation messages"));
     m_fileLabel->setTextFormat(Qt::PlainText);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setExpanding(false);
+    m_tabs->setDocumentMode(true);
+    m_tabs->setAccessibleName(tr("Drafts"));
 
     auto* newButton = new QPushButton(tr("&New"));
     auto* openButton = new QPushButton(tr("&Open…"));
     auto* saveButton = new QPushButton(tr("&Save"));
     auto* saveAsButton = new QPushButton(tr("Save &As…"));
-    newButton->setToolTip(tr("Start a new trigger from a template"));
+    auto* exportButton = new QPushButton(tr("E&xport all…"));
+    newButton->setToolTip(tr("Start a new trigger draft from a template (Ctrl+N)"));
+    newButton->setShortcut(QKeySequence::New);
     saveButton->setToolTip(tr("Save the YAML to its file (Ctrl+S)"));
     saveButton->setShortcut(QKeySequence::Save);
+    exportButton->setToolTip(tr("Write every open draft into one multi-document YAML file for kubectl apply -f"));
+    m_undoButton->setText(tr("Undo"));
+    m_undoButton->setToolTip(tr("Undo the last change, made in the YAML, the form or the graph (Ctrl+Z)"));
+    m_redoButton->setText(tr("Redo"));
+    m_redoButton->setToolTip(tr("Redo (Ctrl+Shift+Z)"));
     auto* buttons = new QHBoxLayout;
-    for (auto* button : { newButton, openButton, saveButton, saveAsButton })
+    for (auto* button : { newButton, openButton, saveButton, saveAsButton, exportButton })
         buttons->addWidget(button);
+    buttons->addWidget(m_undoButton);
+    buttons->addWidget(m_redoButton);
     buttons->addWidget(m_fileLabel, 1);
     m_applyButton->setShortcut(QKeySequence(tr("Ctrl+Return")));
     buttons->addWidget(m_applyButton);
     buttons->addWidget(m_deleteButton);
     setClusterAvailable(false);
 
-    auto* splitter = new QSplitter(Qt::Vertical);
-    splitter->addWidget(m_editor);
-    splitter->addWidget(m_issueList);
-    splitter->setStretchFactor(0, 4);
-    splitter->setStretchFactor(1, 1);
+    auto* textColumn = new QSplitter(Qt::Vertical);
+    textColumn->addWidget(m_editor);
+    textColumn->addWidget(m_issueList);
+    textColumn->setStretchFactor(0, 4);
+    textColumn->setStretchFactor(1, 1);
+    m_columns->addWidget(textColumn);
+    m_columns->setChildrenCollapsible(false);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_tabs);
+    layout->addWidget(m_columns, 1);
 
     m_validateTimer.setSingleShot(true);
     m_validateTimer.setInterval(150);
+    m_autosaveTimer.setSingleShot(true);
+    m_autosaveTimer.setInterval(autosaveDelay);
     connect(&m_validateTimer, &QTimer::timeout, this, &TriggerEditorPage::validate);
+    connect(&m_autosaveTimer, &QTimer::timeout, this, &TriggerEditorPage::saveDraftsToStore);
     connect(m_editor, &QPlainTextEdit::textChanged, &m_validateTimer, qOverload<>(&QTimer::start));
+    connect(m_editor, &QPlainTextEdit::undoAvailable, m_undoButton, &QWidget::setEnabled);
+    connect(m_editor, &QPlainTextEdit::redoAvailable, m_redoButton, &QWidget::setEnabled);
+    connect(m_undoButton, &QToolButton::clicked, m_editor, &QPlainTextEdit::undo);
+    connect(m_redoButton, &QToolButton::clicked, m_editor, &QPlainTextEdit::redo);
     connect(m_issueList, &QListWidget::itemActivated, this,
         [this](QListWidgetItem* item) { jumpTo(item->data(lineRole).toInt(), item->data(columnRole).toInt()); });
+    connect(m_tabs, &QTabBar::currentChanged, this, &TriggerEditorPage::setCurrentDraft);
+    connect(m_tabs, &QTabBar::tabCloseRequested, this, [this](int index) { closeDraft(index); });
     connect(newButton, &QPushButton::clicked, this, &TriggerEditorPage::newTrigger);
     connect(openButton, &QPushButton::clicked, this, &TriggerEditorPage::open);
     connect(saveButton, &QPushButton::clicked, this, &TriggerEditorPage::save);
     connect(saveAsButton, &QPushButton::clicked, this, &TriggerEditorPage::saveAs);
-    connect(m_applyButton, &QPushButton::clicked, this, [this] { Q_EMIT applyRequested(text(), m_fileName); });
+    connect(exportButton, &QPushButton::clicked, this, &TriggerEditorPage::exportAll);
+    connect(m_applyButton, &QPushButton::clicked, this, [this] { Q_EMIT applyRequested(text(), fileName()); });
     connect(m_deleteButton, &QPushButton::clicked, this, &TriggerEditorPage::requestDelete);
     // Validation knows brokers and addressable objects; scaling updates change neither.
     connect(store, &ObjectStore::changed, this, [this](const ObjectChangeBatch& batch) {
@@ -105,20 +162,208 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent)
             m_validateTimer.start();
     });
 
-    newTrigger();
+    QStringList problems;
+    const auto drafts = m_draftStore.load(&problems);
+    for (const auto& problem : std::as_const(problems))
+        qWarning("%s", qUtf8Printable(problem));
+    for (const auto& draft : drafts) {
+        const int index = addDraft(draft.text, draft.fileName, draft.id, draft.createdMs);
+        // Whether the draft still matches its file is decided by the file, not by the draft.
+        if (!draft.fileName.isEmpty()) {
+            QFile file(draft.fileName);
+            if (file.open(QIODevice::ReadOnly))
+                m_drafts[index].savedText = QString::fromUtf8(file.readAll());
+        }
+        updateTabTitle(index);
+    }
+    if (m_drafts.isEmpty())
+        newTrigger();
+    else
+        setCurrentDraft(0);
+}
+
+TriggerEditorPage::~TriggerEditorPage()
+{
+    flushDrafts();
+    // The editor must not outlive the documents it shows.
+    m_editor->setDocument(nullptr);
+}
+
+int TriggerEditorPage::addDraft(const QString& text, const QString& fileName, const QString& id, qint64 createdMs)
+{
+    DraftState draft;
+    draft.id = id.isEmpty() ? DraftStore::newId() : id;
+    draft.fileName = fileName;
+    draft.savedText = fileName.isEmpty() ? QString() : text;
+    draft.createdMs = createdMs > 0 ? createdMs : QDateTime::currentMSecsSinceEpoch();
+    draft.document = new QTextDocument(this);
+    draft.document->setDocumentLayout(new QPlainTextDocumentLayout(draft.document));
+    draft.document->setDefaultFont(m_editor->font());
+    draft.document->setPlainText(text);
+    new YamlHighlighter(draft.document);
+    // A new draft is saved at once, so that even one never edited comes back.
+    draft.pendingSave = id.isEmpty();
+    QTextDocument* document = draft.document;
+    connect(document, &QTextDocument::contentsChanged, this, [this, document] {
+        for (int i = 0; i < m_drafts.size(); ++i) {
+            if (m_drafts.at(i).document == document) {
+                m_drafts[i].pendingSave = true;
+                updateTabTitle(i);
+            }
+        }
+        m_autosaveTimer.start();
+    });
+    m_drafts.append(draft);
+    const int index = int(m_drafts.size()) - 1;
+    {
+        const QSignalBlocker blocker(m_tabs);
+        m_tabs->addTab(QString());
+    }
+    updateTabTitle(index);
+    if (draft.pendingSave)
+        m_autosaveTimer.start();
+    return index;
+}
+
+void TriggerEditorPage::setCurrentDraft(int index)
+{
+    if (index < 0 || index >= m_drafts.size())
+        return;
+    const bool changed = index != m_current || m_editor->document() != m_drafts.at(index).document;
+    m_current = index;
+    if (m_tabs->currentIndex() != index) {
+        const QSignalBlocker blocker(m_tabs);
+        m_tabs->setCurrentIndex(index);
+    }
+    if (!changed)
+        return;
+    auto* document = m_drafts.at(index).document;
+    m_editor->setDocument(document);
+    m_undoButton->setEnabled(document->isUndoAvailable());
+    m_redoButton->setEnabled(document->isRedoAvailable());
+    updateFileLabel();
+    validate();
+    Q_EMIT currentDraftChanged(document);
+}
+
+QString TriggerEditorPage::draftTitle(int index) const
+{
+    return index >= 0 && index < m_drafts.size() ? titleOf(m_drafts.at(index)) : QString();
+}
+
+QString TriggerEditorPage::titleOf(const DraftState& draft) const
+{
+    static const QRegularExpression name(
+        QStringLiteral("^metadata:[^\\n]*\\n(?:[ \\t]+[^\\n]*\\n)*?[ \\t]+name:[ \\t]*[\"']?([A-Za-z0-9.-]+)"),
+        QRegularExpression::MultilineOption);
+    const auto match = name.match(draft.document->toPlainText());
+    return match.hasMatch() ? match.captured(1) : tr("untitled");
+}
+
+void TriggerEditorPage::updateTabTitle(int index)
+{
+    const auto& draft = m_drafts.at(index);
+    const bool unsaved = draft.fileName.isEmpty() || draft.document->toPlainText() != draft.savedText;
+    const QString title = titleOf(draft);
+    m_tabs->setTabText(index, unsaved ? title + QStringLiteral(" •") : title);
+    m_tabs->setTabToolTip(index,
+        (draft.fileName.isEmpty() ? tr("Draft, not saved to a file") : draft.fileName)
+            + (unsaved && !draft.fileName.isEmpty() ? tr(" (changed)") : QString())
+            + tr("\nKept across restarts until you close it."));
+}
+
+void TriggerEditorPage::updateFileLabel()
+{
+    const QString file = fileName();
+    m_fileLabel->setText(file.isEmpty() ? tr("(not saved to a file)") : file);
+}
+
+bool TriggerEditorPage::closeDraft(int index, bool ask)
+{
+    if (index < 0 || index >= m_drafts.size())
+        return false;
+    const auto& draft = m_drafts.at(index);
+    if (ask && draft.document->toPlainText() != draft.savedText) {
+        const auto answer = QMessageBox::question(this, tr("Close draft"),
+            tr("Discard the draft \"%1\"? It is not saved to a file.").arg(titleOf(draft)),
+            QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Discard)
+            return false;
+    }
+    m_draftStore.remove(draft.id);
+    auto* document = draft.document;
+    m_drafts.removeAt(index);
+    {
+        const QSignalBlocker blocker(m_tabs);
+        m_tabs->removeTab(index);
+    }
+    if (m_drafts.isEmpty()) {
+        m_current = -1;
+        newTrigger();
+    } else {
+        m_current = -1;
+        setCurrentDraft(std::min(index, int(m_drafts.size()) - 1));
+    }
+    document->deleteLater();
+    return true;
+}
+
+void TriggerEditorPage::saveDraftsToStore()
+{
+    const auto now = QDateTime::currentMSecsSinceEpoch();
+    for (auto& draft : m_drafts) {
+        if (!draft.pendingSave)
+            continue;
+        QString error;
+        if (m_draftStore.save(
+                { draft.id, titleOf(draft), draft.fileName, draft.document->toPlainText(), draft.createdMs, now },
+                &error))
+            draft.pendingSave = false;
+        else
+            qWarning("%s", qUtf8Printable(error));
+    }
+}
+
+void TriggerEditorPage::flushDrafts()
+{
+    m_autosaveTimer.stop();
+    saveDraftsToStore();
+}
+
+QTextDocument* TriggerEditorPage::document() const
+{
+    return m_current >= 0 ? m_drafts.at(m_current).document : nullptr;
 }
 
 void TriggerEditorPage::setText(const QString& text, const QString& fileName)
 {
-    m_fileName = fileName;
-    m_fileLabel->setText(fileName.isEmpty() ? tr("(not saved)") : fileName);
-    m_editor->setPlainText(text);
+    auto& draft = m_drafts[m_current];
+    draft.fileName = fileName;
+    draft.savedText = fileName.isEmpty() ? QString() : text;
+    draft.document->setPlainText(text);
+    updateTabTitle(m_current);
+    updateFileLabel();
     validate();
 }
 
-QString TriggerEditorPage::text() const { return m_editor->toPlainText(); }
+QString TriggerEditorPage::text() const { return m_current >= 0 ? document()->toPlainText() : QString(); }
 
-void TriggerEditorPage::newTrigger() { setText(QString::fromUtf8(newTriggerTemplate)); }
+QString TriggerEditorPage::fileName() const { return m_current >= 0 ? m_drafts.at(m_current).fileName : QString(); }
+
+void TriggerEditorPage::newTrigger() { setCurrentDraft(addDraft(QString::fromUtf8(newTriggerTemplate), {})); }
+
+void TriggerEditorPage::newTriggerFor(
+    const ObjectKey& broker, const ObjectKey& subscriber, const QString& subscriberApiVersion)
+{
+    QString yaml = QStringLiteral("apiVersion: eventing.knative.dev/v1\nkind: Trigger\nmetadata:\n  name: %1\n"
+                                  "  namespace: %2\nspec:\n  broker: %3\n  subscriber:\n    ref:\n"
+                                  "      apiVersion: %4\n      kind: %5\n      name: %6\n")
+                       .arg(triggerNameFor(broker.name, subscriber.name), broker.ns, broker.name, subscriberApiVersion,
+                           subscriber.kind, subscriber.name);
+    if (subscriber.ns != broker.ns)
+        yaml += QStringLiteral("      namespace: %1\n").arg(subscriber.ns);
+    setCurrentDraft(addDraft(yaml, {}));
+}
 
 void TriggerEditorPage::editObject(const ObjectKey& key)
 {
@@ -131,7 +376,15 @@ void TriggerEditorPage::editObject(const ObjectKey& key)
     for (const auto* generated : { "managedFields", "resourceVersion", "uid", "generation", "creationTimestamp" })
         metadata.remove(QLatin1StringView(generated));
     raw.insert(QStringLiteral("metadata"), metadata);
-    setText(ManifestParser::toYaml(raw), object->location.file.startsWith(u':') ? QString() : object->location.file);
+    const QString text = ManifestParser::toYaml(raw);
+    const QString file = object->location.file.startsWith(u':') ? QString() : object->location.file;
+    for (int i = 0; i < m_drafts.size(); ++i) {
+        if (m_drafts.at(i).document->toPlainText() == text) {
+            setCurrentDraft(i);
+            return;
+        }
+    }
+    setCurrentDraft(addDraft(text, file));
 }
 
 bool TriggerEditorPage::openFile(const QString& path, QString* error)
@@ -141,19 +394,41 @@ bool TriggerEditorPage::openFile(const QString& path, QString* error)
         *error = tr("Cannot open %1: %2").arg(path, file.errorString());
         return false;
     }
-    setText(QString::fromUtf8(file.readAll()), path);
+    setCurrentDraft(addDraft(QString::fromUtf8(file.readAll()), path));
     return true;
 }
 
 bool TriggerEditorPage::saveFile(const QString& path, QString* error)
 {
+    const QString content = text();
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text().toUtf8()) < 0 || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(content.toUtf8()) < 0 || !file.commit()) {
         *error = tr("Cannot save %1: %2").arg(path, file.errorString());
         return false;
     }
-    m_fileName = path;
-    m_fileLabel->setText(path);
+    auto& draft = m_drafts[m_current];
+    draft.fileName = path;
+    draft.savedText = content;
+    draft.pendingSave = true;
+    m_autosaveTimer.start();
+    updateTabTitle(m_current);
+    updateFileLabel();
+    return true;
+}
+
+bool TriggerEditorPage::exportDrafts(const QString& path, QString* error) const
+{
+    QString content;
+    for (const auto& draft : m_drafts) {
+        if (!content.isEmpty())
+            content += QStringLiteral("---\n");
+        content += stripDocumentMarkers(draft.document->toPlainText());
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content.toUtf8()) < 0 || !file.commit()) {
+        *error = tr("Cannot export to %1: %2").arg(path, file.errorString());
+        return false;
+    }
     return true;
 }
 
@@ -170,19 +445,20 @@ void TriggerEditorPage::open()
 
 void TriggerEditorPage::save()
 {
-    if (m_fileName.isEmpty()) {
+    if (fileName().isEmpty()) {
         saveAs();
         return;
     }
     QString error;
-    if (!saveFile(m_fileName, &error))
+    if (!saveFile(fileName(), &error))
         QMessageBox::warning(this, tr("Save trigger"), error);
 }
 
 void TriggerEditorPage::saveAs()
 {
+    const QString current = fileName();
     const auto path = QFileDialog::getSaveFileName(this, tr("Save trigger YAML"),
-        m_fileName.isEmpty() ? QStringLiteral("trigger.yaml") : m_fileName, tr("YAML files (*.yaml *.yml)"));
+        current.isEmpty() ? draftTitle(m_current) + QStringLiteral(".yaml") : current, tr("YAML files (*.yaml *.yml)"));
     if (path.isEmpty())
         return;
     QString error;
@@ -190,8 +466,34 @@ void TriggerEditorPage::saveAs()
         QMessageBox::warning(this, tr("Save trigger"), error);
 }
 
+void TriggerEditorPage::exportAll()
+{
+    const auto path = QFileDialog::getSaveFileName(
+        this, tr("Export all drafts"), QStringLiteral("triggers.yaml"), tr("YAML files (*.yaml *.yml)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportDrafts(path, &error))
+        QMessageBox::warning(this, tr("Export drafts"), error);
+}
+
+void TriggerEditorPage::setFormWidget(QWidget* form)
+{
+    m_columns->insertWidget(0, form);
+    m_columns->setStretchFactor(0, 2);
+    m_columns->setStretchFactor(1, 3);
+}
+
+void TriggerEditorPage::setPreviewWidget(QWidget* preview)
+{
+    m_columns->addWidget(preview);
+    m_columns->setStretchFactor(m_columns->count() - 1, 2);
+}
+
 void TriggerEditorPage::validate()
 {
+    if (m_current < 0)
+        return;
     QStringList brokers;
     QSet<QString> addressables;
     const auto objects = m_store->objects();
@@ -200,7 +502,7 @@ void TriggerEditorPage::validate()
             brokers.append(object->key.ns % u'/' % object->key.name);
         addressables.insert(object->key.toString());
     }
-    const QString name = m_fileName.isEmpty() ? tr("draft.yaml") : m_fileName;
+    const QString name = fileName().isEmpty() ? tr("draft.yaml") : fileName();
     m_issues = DraftValidator::validateTrigger(text().toUtf8(), name, brokers, addressables);
 
     m_issueList->clear();
@@ -241,7 +543,7 @@ void TriggerEditorPage::setClusterAvailable(bool available, const QString& conte
 
 void TriggerEditorPage::requestDelete()
 {
-    const auto parsed = ManifestParser::parseYaml(text().toUtf8(), m_fileName);
+    const auto parsed = ManifestParser::parseYaml(text().toUtf8(), fileName());
     if (parsed.objects.isEmpty()) {
         jumpTo(parsed.issues.isEmpty() ? 1 : parsed.issues.first().location.line,
             parsed.issues.isEmpty() ? 1 : parsed.issues.first().location.column);

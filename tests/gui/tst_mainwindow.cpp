@@ -5,6 +5,7 @@
 #include "backlogpage.h"
 #include "chartpane.h"
 #include "chartsink.h"
+#include "draftstore.h"
 #include "graphview.h"
 #include "mainwindow.h"
 #include "meshsession.h"
@@ -15,8 +16,10 @@
 #include "topologypage.h"
 #include "triggereditorpage.h"
 
+#include <QDir>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -41,6 +44,9 @@ private:
 
 void TestMainWindow::initTestCase()
 {
+    // Drafts live under the test-mode data folder, emptied so that every run starts the same.
+    QStandardPaths::setTestModeEnabled(true);
+    QDir(DraftStore::defaultDirectory()).removeRecursively();
     m_session = std::make_unique<MeshSession>();
     m_session->startDemo();
     m_window = std::make_unique<MainWindow>(m_session.get());
