@@ -4,6 +4,8 @@
 #include "applydialog.h"
 #include "backlogpage.h"
 #include "clusterbar.h"
+#include "crdschema.h"
+#include "draftoverlay.h"
 #include "graphview.h"
 #include "kubeapplier.h"
 #include "kubeclient.h"
@@ -22,6 +24,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -99,7 +102,10 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
     connect(session, &MeshSession::issuesChanged, this, &MainWindow::updateProblems);
     connect(session, &MeshSession::statusMessage, this,
         [this](const QString& message) { statusBar()->showMessage(message); });
-    connect(session, &MeshSession::kafkaConnected, this, [this] { m_publisher->setTransport(m_session->transport()); });
+    connect(session, &MeshSession::kafkaConnected, this, [this] {
+        if (m_session->transport())
+            m_publisher->setTransport(m_session->transport());
+    });
     connect(m_topology, &TopologyPage::editRequested, this, [this](const ObjectKey& trigger) {
         m_editor->editObject(trigger);
         m_tabs->setCurrentWidget(m_editor);
@@ -114,6 +120,11 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
     });
     connect(m_topology, &TopologyPage::objectSelected, this,
         [this](const ObjectKey& key) { m_backlog->focusObject(key.toString()); });
+    auto* drafts = new DraftOverlay(session->store(), m_topology->graphView(), m_editor, this);
+    connect(drafts, &DraftOverlay::editorWanted, this, [this] { m_tabs->setCurrentWidget(m_editor); });
+    connect(m_publisher, &PublisherPage::published, this,
+        [this](
+            const ObjectKey&, const CloudEvent& event, const QStringList&) { m_editor->addSampleEvents({ event }); });
     connect(m_publisher, &PublisherPage::published, this,
         [this](const ObjectKey& broker, const CloudEvent&, const QStringList& triggers) {
             QList<ObjectKey> keys;
@@ -204,6 +215,19 @@ void MainWindow::updateCluster()
     if (kubeconfig)
         m_clusterBar->setContexts(kubeconfig->contextNames(), m_session->clusterContext());
     m_editor->setClusterAvailable(cluster != nullptr, m_session->clusterContext());
+    m_editor->setSchema({});
+    if (auto* client = m_session->client()) {
+        // The cluster's own Trigger CRD, where the user may read it; otherwise the shipped schema stays.
+        client->get(
+            QStringLiteral("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/triggers.eventing.knative.dev"), {},
+            [editor = QPointer(m_editor)](const KubeResponse& response) {
+                if (!editor || response.httpStatus != 200)
+                    return;
+                if (const auto schema = CrdSchema::fromCrd(response.body); !schema.isNull())
+                    editor->setSchema(schema);
+            },
+            QStringLiteral("get"), QStringLiteral("customresourcedefinitions"));
+    }
     if (!cluster) {
         m_clusterBar->setKindStates({});
         m_clusterBar->setSummary(tr("Not connected"), KindStateRow::Level::Warning);

@@ -27,6 +27,12 @@ BacklogMonitor::BacklogMonitor(
 
 QString BacklogMonitor::backlogSeries(const ObjectKey& trigger) { return u"backlog/"_s % trigger.toString(); }
 
+QString BacklogMonitor::produceSeries(const ObjectKey& trigger) { return u"produce/"_s % trigger.toString(); }
+
+QString BacklogMonitor::consumeSeries(const ObjectKey& trigger) { return u"consume/"_s % trigger.toString(); }
+
+QString BacklogMonitor::timeLagSeries(const ObjectKey& trigger) { return u"timelag/"_s % trigger.toString(); }
+
 void BacklogMonitor::setInterval(std::chrono::milliseconds interval) { m_monitor.setInterval(interval); }
 
 void BacklogMonitor::start()
@@ -56,22 +62,34 @@ void BacklogMonitor::updateTargets()
     for (auto it = m_latest.begin(); it != m_latest.end();) {
         if (!measured.contains(it.key())) {
             m_series->removeSeries(backlogSeries(it.key()));
+            m_series->removeSeries(produceSeries(it.key()));
+            m_series->removeSeries(consumeSeries(it.key()));
+            m_series->removeSeries(timeLagSeries(it.key()));
             it = m_latest.erase(it);
         } else {
             ++it;
         }
     }
+    m_analyzer.retain(measured);
     m_monitor.setTargets(targets);
 }
 
 void BacklogMonitor::onSnapshot(const LagSnapshot& snapshot)
 {
     QList<SeriesSample> samples;
-    samples.reserve(snapshot.triggers.size());
+    samples.reserve(snapshot.triggers.size() * 4);
     for (const auto& lag : snapshot.triggers) {
         m_latest.insert(lag.trigger, lag);
-        if (lag.error.isEmpty())
-            samples.append({ backlogSeries(lag.trigger), snapshot.timestampMs, double(lag.totalLag) });
+        if (!lag.error.isEmpty())
+            continue;
+        const TriggerHealth health = m_analyzer.add(lag, snapshot.timestampMs);
+        samples.append({ backlogSeries(lag.trigger), snapshot.timestampMs, double(lag.totalLag) });
+        if (health.produceRate)
+            samples.append({ produceSeries(lag.trigger), snapshot.timestampMs, *health.produceRate });
+        if (health.consumeRate)
+            samples.append({ consumeSeries(lag.trigger), snapshot.timestampMs, *health.consumeRate });
+        if (health.timeLagSeconds)
+            samples.append({ timeLagSeries(lag.trigger), snapshot.timestampMs, *health.timeLagSeconds });
     }
     if (!samples.isEmpty())
         m_series->appendBatch(samples);
@@ -88,6 +106,11 @@ std::optional<TriggerLag> BacklogMonitor::lagOf(const ObjectKey& trigger) const
     if (it == m_latest.constEnd())
         return std::nullopt;
     return it.value();
+}
+
+std::optional<TriggerHealth> BacklogMonitor::healthOf(const ObjectKey& trigger) const
+{
+    return m_analyzer.health(trigger);
 }
 
 QHash<ObjectKey, qint64> BacklogMonitor::totals() const

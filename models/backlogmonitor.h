@@ -3,6 +3,7 @@
 
 #include "kafkalagmonitor.h"
 #include "knativeobject.h"
+#include "laganalyzer.h"
 
 #include <QObject>
 #include <QTimer>
@@ -21,10 +22,15 @@ public:
     void setInterval(std::chrono::milliseconds interval);
     void start();
     std::optional<TriggerLag> lagOf(const ObjectKey& trigger) const;
+    // Rates, time lag and Burrow-style health from the measurements so far; none before the first good one.
+    std::optional<TriggerHealth> healthOf(const ObjectKey& trigger) const;
     QHash<ObjectKey, qint64> totals() const;
     QString lastError() const { return m_lastError; }
 
     static QString backlogSeries(const ObjectKey& trigger);
+    static QString produceSeries(const ObjectKey& trigger);
+    static QString consumeSeries(const ObjectKey& trigger);
+    static QString timeLagSeries(const ObjectKey& trigger);
 
 Q_SIGNALS:
     void measured();
@@ -39,5 +45,6 @@ private:
     KafkaLagMonitor m_monitor;
     QTimer m_targetsTimer;
     QHash<ObjectKey, TriggerLag> m_latest;
+    LagAnalyzer m_analyzer;
     QString m_lastError;
 };

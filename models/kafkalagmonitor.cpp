@@ -2,6 +2,7 @@
 #include "kafkalagmonitor.h"
 
 #include "kafkaclient.h"
+#include "kafkaprofile.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -33,8 +34,10 @@ constexpr int queueSliceMs = 100;
 
 class LagRefresher {
 public:
-    explicit LagRefresher(const QMap<QString, QString>& config)
+    explicit LagRefresher(QMap<QString, QString> config)
         : m_bootstrap(config.value(u"bootstrap.servers"_s))
+        , m_staticToken(config.take(KafkaProfile::staticTokenKey))
+        , m_principal(config.value(u"sasl.username"_s, u"meshscope"_s))
     {
         const QMap<QString, QString> defaults {
             { u"client.id"_s, u"meshscope-lag-monitor"_s },
@@ -47,6 +50,8 @@ public:
             [this](rd_kafka_conf_t* conf) {
                 rd_kafka_conf_set_opaque(conf, this);
                 rd_kafka_conf_set_error_cb(conf, &LagRefresher::onError);
+                if (!m_staticToken.isEmpty())
+                    rd_kafka_conf_set_oauthbearer_token_refresh_cb(conf, &LagRefresher::onTokenRefresh);
             },
             &m_configError);
         if (m_handle)
@@ -73,6 +78,18 @@ private:
                          << self->m_lastError;
     }
 
+    // OAUTHBEARER with a static token: librdkafka asks for it at start and again before the lifetime given runs out.
+    static void onTokenRefresh(rd_kafka_t* handle, const char*, void* opaque)
+    {
+        auto* self = static_cast<LagRefresher*>(opaque);
+        char message[256];
+        const qint64 lifetimeMs = QDateTime::currentMSecsSinceEpoch() + 3'600'000;
+        if (rd_kafka_oauthbearer_set_token(handle, self->m_staticToken.toUtf8().constData(), lifetimeMs,
+                self->m_principal.toUtf8().constData(), nullptr, 0, message, sizeof message)
+            != RD_KAFKA_RESP_ERR_NO_ERROR)
+            rd_kafka_oauthbearer_set_token_failure(handle, message);
+    }
+
     template <typename Call>
     rd_kafka_resp_err_t sliced(Call call, Clock::time_point deadline, const std::function<bool()>& stopRequested)
     {
@@ -82,7 +99,11 @@ private:
             if (left <= 0)
                 break;
             error = call(static_cast<int>(std::min<qint64>(left, sliceMs)));
-            if (error != RD_KAFKA_RESP_ERR__TIMED_OUT)
+            // A transport failure may be passing: librdkafka drops its bootstrap connection once it knows the
+            // broker's id, failing what was in flight there (seen with SASL, whose handshake makes it slow).
+            if (error == RD_KAFKA_RESP_ERR__TRANSPORT)
+                rd_kafka_poll(m_handle.get(), sliceMs);
+            else if (error != RD_KAFKA_RESP_ERR__TIMED_OUT)
                 return error;
         }
         return error;
@@ -100,6 +121,8 @@ private:
     QString unreachable(const QString& what, rd_kafka_resp_err_t error) const;
 
     QString m_bootstrap;
+    QString m_staticToken;
+    QString m_principal;
     QString m_configError;
     QString m_lastError;
     HandlePtr m_handle;
@@ -282,6 +305,13 @@ LagSnapshot LagRefresher::refresh(
     LagSnapshot snapshot;
     const auto finish = [&snapshot]() {
         snapshot.timestampMs = QDateTime::currentMSecsSinceEpoch();
+        // A refresh that failed as a whole measured none of its targets: each says so, and nobody records a zero.
+        if (!snapshot.error.isEmpty()) {
+            for (auto& lag : snapshot.triggers) {
+                if (lag.error.isEmpty() && lag.partitions.isEmpty())
+                    lag.error = snapshot.error;
+            }
+        }
         return snapshot;
     };
     for (const auto& target : targets) {
@@ -479,6 +509,7 @@ void KafkaLagMonitor::run(quint64 generation)
         const auto started = Clock::now();
         LagSnapshot snapshot = refresher.refresh(targets,
             std::clamp(interval, std::chrono::milliseconds(1000), std::chrono::milliseconds(10000)), stopRequested);
+        snapshot.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
         if (stopRequested())
             return;
         // Delivered on this object's thread; the generation check drops what a stop() overtook.

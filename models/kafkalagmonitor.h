@@ -40,6 +40,7 @@ struct TriggerLag {
 
 struct LagSnapshot {
     qint64 timestampMs = 0; // when the refresh finished, ms since the epoch
+    qint64 durationMs = 0; // how long the refresh took
     QList<TriggerLag> triggers; // in the order of the targets
     QString error; // the whole refresh failed or was partial (unreachable cluster, bad configuration)
 };

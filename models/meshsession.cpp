@@ -3,11 +3,13 @@
 
 #include "backlogmonitor.h"
 #include "demosource.h"
+#include "kafkabootstrap.h"
 #include "kafkatransport.h"
 #include "kubeclient.h"
 #include "kubesource.h"
 #include "manifestsource.h"
 #include "objectstore.h"
+#include "rabbitqueuemonitor.h"
 #include "scalemonitor.h"
 #include "seriesstore.h"
 #include "topologygraph.h"
@@ -27,6 +29,10 @@ MeshSession::MeshSession(QObject* parent)
     , m_scale(new ScaleMonitor(m_store, m_series, this))
 {
     connect(m_store, &ObjectStore::changed, m_graph, &TopologyGraph::applyChanges);
+    // KEDA's wish is computed from the lag the backlog monitor measured, whichever monitor that is at the time.
+    m_scale->setLagSource([this](const ObjectKey& trigger) -> std::optional<TriggerLag> {
+        return m_backlog ? m_backlog->lagOf(trigger) : std::nullopt;
+    });
     m_scale->start();
 }
 
@@ -85,6 +91,80 @@ void MeshSession::connectKafka(const QString& bootstrapServers)
     m_transport = new KafkaTransport(config, this);
     Q_EMIT statusMessage(tr("Connected to the demo's Kafka cluster at %1").arg(bootstrapServers));
     Q_EMIT kafkaConnected();
+}
+
+void MeshSession::setKafkaProfile(const KafkaProfile& profile, const QString& secret)
+{
+    const QString problem = profile.validate();
+    if (!problem.isEmpty()) {
+        Q_EMIT statusMessage(tr("Kafka profile \"%1\": %2").arg(profile.name, problem));
+        return;
+    }
+    clearKafkaProfile();
+    m_kafkaProfile = profile;
+    m_backlog = new BacklogMonitor(m_store, m_series, profile.toKafkaConfig(secret), this);
+    connect(m_backlog, &BacklogMonitor::errorChanged, this, [this](const QString& error) {
+        if (!m_kafkaProfile)
+            return;
+        Q_EMIT statusMessage(error.isEmpty() ? tr("Kafka at %1 answers again").arg(m_kafkaProfile->describe())
+                                             : m_kafkaProfile->explainError(error));
+    });
+    m_backlog->start();
+    Q_EMIT statusMessage(tr("Measuring Kafka lag at %1").arg(profile.describe()));
+    Q_EMIT kafkaConnected();
+}
+
+void MeshSession::clearKafkaProfile()
+{
+    delete m_backlog;
+    m_backlog = nullptr;
+    m_kafkaProfile.reset();
+}
+
+void MeshSession::setRabbitConnection(const RabbitConnection& connection)
+{
+    clearRabbitConnection();
+    m_rabbit = new RabbitQueueMonitor(m_store, m_series, this);
+    m_rabbit->setConnection(connection);
+    connect(m_rabbit, &RabbitQueueMonitor::errorChanged, this,
+        [this, url = connection.managementUrl](const QString& error) {
+            Q_EMIT statusMessage(
+                error.isEmpty() ? tr("RabbitMQ at %1 answers again").arg(url.toDisplayString()) : error);
+        });
+    m_rabbit->start();
+    Q_EMIT statusMessage(tr("Measuring RabbitMQ queues at %1").arg(connection.managementUrl.toDisplayString()));
+}
+
+void MeshSession::clearRabbitConnection()
+{
+    delete m_rabbit;
+    m_rabbit = nullptr;
+}
+
+void MeshSession::discoverKafkaBootstrapServers()
+{
+    const QString fromStatus = kafkaBootstrapFromStore(*m_store);
+    if (!fromStatus.isEmpty()) {
+        Q_EMIT kafkaBootstrapDiscovered(fromStatus, {});
+        return;
+    }
+    if (!m_client) {
+        Q_EMIT kafkaBootstrapDiscovered({}, tr("No cluster is connected: enter the bootstrap servers"));
+        return;
+    }
+    KReference configMap { u"v1"_s, u"ConfigMap"_s, u"kafka-broker-config"_s, u"knative-eventing"_s };
+    const auto brokers = m_store->objects(ObjectKind::Broker);
+    for (const auto& broker : brokers) {
+        if (broker->brokerClass.startsWith(u"Kafka"_s)) {
+            configMap = kafkaBrokerConfigRef(*broker);
+            break;
+        }
+    }
+    readKafkaBootstrapServers(m_client, configMap,
+        [this, client = QPointer<KubeClient>(m_client)](const QString& servers, const QString& error) {
+            if (client && client == m_client)
+                Q_EMIT kafkaBootstrapDiscovered(servers, error);
+        });
 }
 
 bool MeshSession::loadKubeconfig(const QString& explicitPath, QString* error)
@@ -148,6 +228,9 @@ void MeshSession::disconnectCluster()
     m_store->replaceOrigin(m_cluster->origin(), {});
     delete m_cluster;
     m_cluster = nullptr;
+    // The profile belonged to that cluster; the demo's in-process Kafka stays.
+    if (!m_demo)
+        clearKafkaProfile();
     delete m_client;
     m_client = nullptr;
     m_clusterNamespaces.clear();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "kafkaprofile.h"
 #include "kubeconfig.h"
 #include "objectsource.h"
 
@@ -11,6 +12,8 @@
 #include <optional>
 
 class BacklogMonitor;
+class RabbitQueueMonitor;
+struct RabbitConnection;
 class DemoSource;
 class KafkaTransport;
 class KubeClient;
@@ -51,6 +54,24 @@ public:
     // The namespaces the user may see in the connected cluster (listed once per connection; empty when forbidden).
     QStringList clusterNamespaces() const { return m_clusterNamespaces; }
 
+    // Measures the lag of every Kafka-backed trigger in the store on the cluster the profile describes, every 5 s,
+    // replacing the monitor measuring before (the demo's included). The secret (password, client secret or token,
+    // from the keyring) goes into the client configuration only. Errors reach statusMessage in plain words, naming
+    // the bootstrap servers and the mechanism, never the secret. kafkaConnected() follows; backlog() is the new
+    // monitor, transport() is unchanged.
+    void setKafkaProfile(const KafkaProfile& profile, const QString& secret);
+    // Stops measuring Kafka; backlog() is null afterwards.
+    void clearKafkaProfile();
+    const std::optional<KafkaProfile>& kafkaProfile() const { return m_kafkaProfile; }
+    // Queue depth of triggers on RabbitMQ brokers, through the management API (5 s interval).
+    void setRabbitConnection(const RabbitConnection& connection);
+    void clearRabbitConnection();
+    RabbitQueueMonitor* rabbit() const { return m_rabbit; }
+    // Finds the connected cluster's Kafka bootstrap servers for a new profile: from a Kafka broker's status in the
+    // store, else from its config map through client(). kafkaBootstrapDiscovered() gives the servers or a message
+    // asking to enter them.
+    void discoverKafkaBootstrapServers();
+
     bool isDemo() const { return m_demo != nullptr; }
     ObjectStore* store() const { return m_store; }
     TopologyGraph* graph() const { return m_graph; }
@@ -66,6 +87,7 @@ Q_SIGNALS:
     void clusterChanged();
     void clusterNamespacesListed(const QStringList& namespaces);
     void kafkaConnected();
+    void kafkaBootstrapDiscovered(const QString& servers, const QString& error);
     void statusMessage(const QString& message);
 
 private:
@@ -77,10 +99,12 @@ private:
     SeriesStore* m_series;
     ScaleMonitor* m_scale;
     BacklogMonitor* m_backlog = nullptr;
+    RabbitQueueMonitor* m_rabbit = nullptr;
     KafkaTransport* m_transport = nullptr;
     DemoSource* m_demo = nullptr;
     ManifestSource* m_manifests = nullptr;
     std::optional<Kubeconfig> m_kubeconfig;
+    std::optional<KafkaProfile> m_kafkaProfile;
     KubeSource* m_cluster = nullptr;
     KubeClient* m_client = nullptr;
     QStringList m_clusterNamespaces;

@@ -17,7 +17,7 @@ BacklogPage::BacklogPage(MeshSession* session, QWidget* parent)
     , m_session(session)
     , m_model(new TriggerListModel(session->store(), this))
     , m_table(new QTableView)
-    , m_charts(new ChartPane(session->series()))
+    , m_charts(new ChartPane(session->series(), session->graph()))
 {
     auto* proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(m_model);
@@ -41,6 +41,9 @@ BacklogPage::BacklogPage(MeshSession* session, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
+
+    // The chart shortcuts work from the table as well.
+    addActions(m_charts->actions());
 
     connect(
         m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {

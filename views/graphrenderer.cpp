@@ -131,6 +131,44 @@ std::optional<Mark> readinessMark(const TopologyNode& node)
 }
 } // namespace
 
+QColor GraphRenderer::healthColour(Health health)
+{
+    switch (health) {
+    case Health::Ok:
+        return QColor(0x2e, 0x7d, 0x32);
+    case Health::Warn:
+        return QColor(0xf9, 0xa8, 0x25);
+    case Health::Stall:
+        return QColor(0xef, 0x6c, 0x00);
+    case Health::Stop:
+        return QColor(0xc6, 0x28, 0x28);
+    case Health::Rewind:
+        return QColor(0x6a, 0x1b, 0x9a);
+    case Health::None:
+        break;
+    }
+    return {};
+}
+
+QString GraphRenderer::healthText(Health health)
+{
+    switch (health) {
+    case Health::Ok:
+        return u"\u2713 OK"_s;
+    case Health::Warn:
+        return u"\u25b2 WARN"_s;
+    case Health::Stall:
+        return u"\u25a0 STALL"_s;
+    case Health::Stop:
+        return u"\u2716 STOP"_s;
+    case Health::Rewind:
+        return u"\u21ba REWIND"_s;
+    case Health::None:
+        break;
+    }
+    return {};
+}
+
 GraphRenderer::Detail GraphRenderer::detailAt(qreal scale)
 {
     if (scale >= fullDetailScale)
@@ -469,6 +507,20 @@ void GraphRenderer::paintNode(QPainter* painter, const State& state, int index, 
         painter->setFont(bold);
         painter->drawText(markRect, Qt::AlignCenter, mark->symbol);
         right -= 19;
+    }
+    const auto health = std::size_t(index) < state.health.size() ? state.health[std::size_t(index)] : Health::None;
+    if (health != Health::None) {
+        // A filled pill with a symbol and a word: the state reads without telling colours apart.
+        const QString text = healthText(health);
+        painter->setFont(bold);
+        const qreal width = QFontMetricsF(bold).horizontalAdvance(text) + 10;
+        const QRectF pill(right - width, box.top() + 3, width, 15);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(healthColour(health));
+        painter->drawRoundedRect(pill, 7, 7);
+        painter->setPen(health == Health::Warn ? QColor(0x21, 0x21, 0x21) : QColor(Qt::white));
+        painter->drawText(pill, Qt::AlignCenter, text);
+        right -= width + 4;
     }
     const QString& badge = std::size_t(index) < state.badges.size() ? state.badges[std::size_t(index)] : QString();
     if (!badge.isEmpty()) {

@@ -24,6 +24,11 @@ public:
     static constexpr qreal namesScale = 0.2;
     static constexpr qreal fullDetailScale = 0.35;
     static Detail detailAt(qreal scale);
+    // A trigger's consumer health in the manner of Burrow's rules; None draws nothing.
+    enum class Health { None, Ok, Warn, Stall, Stop, Rewind };
+    // The pill's colour and its text, so the state reads without the colour too.
+    static QColor healthColour(Health health);
+    static QString healthText(Health health);
 
     // Everything a frame depends on besides the scene. Per-node and per-edge flags are indexed like the scene;
     // empty vectors mean "none".
@@ -38,6 +43,7 @@ public:
         std::vector<char> focusEdges;
         std::vector<char> highlightedEdges;
         std::vector<QString> badges;
+        std::vector<Health> health;
         QPalette palette;
         QFont font;
     };

@@ -49,33 +49,38 @@ TopologyNode bundleStandIn(const LayoutBundle& bundle, const QHash<QString, cons
     return standIn;
 }
 
-void placeEdge(GraphScene::Edge& edge, const QRectF& from, const QRectF& to)
+} // namespace
+
+GraphScene::Edge GraphScene::route(const QRectF& from, const QRectF& to, EdgeKind kind)
 {
-    edge.backwards = edge.kind == EdgeKind::Reply || edge.kind == EdgeKind::DeadLetter || to.x() <= from.x();
-    QPointF control1;
-    QPointF control2;
+    Edge edge;
+    edge.kind = kind;
+    edge.backwards = kind == EdgeKind::Reply || kind == EdgeKind::DeadLetter || to.x() <= from.x();
     if (!edge.backwards) {
         edge.start = QPointF(from.right(), from.center().y());
         edge.end = QPointF(to.left(), to.center().y());
-        const qreal dx = std::max<qreal>(40, (edge.end.x() - edge.start.x()) / 2);
-        control1 = edge.start + QPointF(dx, 0);
-        control2 = edge.end - QPointF(dx, 0);
     } else {
         edge.start = QPointF(from.center().x(), from.bottom());
         edge.end = QPointF(to.center().x(), to.bottom());
-        const qreal sag = 40 + std::abs(edge.end.x() - edge.start.x()) / 8;
-        control1 = edge.start + QPointF(0, sag);
-        control2 = edge.end + QPointF(0, sag);
     }
+    const auto curve = curveOf(edge);
     // A cubic curve stays inside the hull of its control points.
-    const qreal left = std::min({ edge.start.x(), edge.end.x(), control1.x(), control2.x() });
-    const qreal right = std::max({ edge.start.x(), edge.end.x(), control1.x(), control2.x() });
-    const qreal top = std::min({ edge.start.y(), edge.end.y(), control1.y(), control2.y() });
-    const qreal bottom = std::max({ edge.start.y(), edge.end.y(), control1.y(), control2.y() });
+    const auto [left, right] = std::minmax({ curve[0].x(), curve[1].x(), curve[2].x(), curve[3].x() });
+    const auto [top, bottom] = std::minmax({ curve[0].y(), curve[1].y(), curve[2].y(), curve[3].y() });
     edge.bounds = QRectF(QPointF(left, top), QPointF(right, bottom))
                       .adjusted(-arrowMargin, -arrowMargin, arrowMargin, arrowMargin);
+    return edge;
 }
-} // namespace
+
+std::array<QPointF, 4> GraphScene::curveOf(const Edge& edge)
+{
+    if (!edge.backwards) {
+        const qreal dx = std::max<qreal>(40, (edge.end.x() - edge.start.x()) / 2);
+        return { edge.start, edge.start + QPointF(dx, 0), edge.end - QPointF(dx, 0), edge.end };
+    }
+    const qreal sag = 40 + std::abs(edge.end.x() - edge.start.x()) / 8;
+    return { edge.start, edge.start + QPointF(0, sag), edge.end + QPointF(0, sag), edge.end };
+}
 
 SceneWrap SceneWrap::forLayout(const GraphLayoutResult& layout)
 {
@@ -164,12 +169,10 @@ GraphScene GraphScene::build(const GraphLayoutInput& input, const GraphLayoutRes
             scene.m_edges[std::size_t(existing.value())].edgeIds.append(edge.id);
             continue;
         }
-        Edge drawn;
+        Edge drawn = route(scene.m_nodes[std::size_t(from)].rect, scene.m_nodes[std::size_t(to)].rect, edge.kind);
         drawn.from = from;
         drawn.to = to;
-        drawn.kind = edge.kind;
         drawn.edgeIds.append(edge.id);
-        placeEdge(drawn, scene.m_nodes[std::size_t(from)].rect, scene.m_nodes[std::size_t(to)].rect);
         const int index = int(scene.m_edges.size());
         edgeOfKey.insert(key, index);
         scene.m_nodes[std::size_t(from)].outgoing.push_back(index);
@@ -207,6 +210,15 @@ int GraphScene::nodeAt(const QPointF& scenePos) const
     for (const int index : candidates) {
         if (m_nodes[std::size_t(index)].rect.contains(scenePos))
             return index;
+    }
+    return -1;
+}
+
+int GraphScene::drawnEdgeOf(const QString& graphEdgeId) const
+{
+    for (std::size_t i = 0; i < m_edges.size(); ++i) {
+        if (m_edges[i].edgeIds.contains(graphEdgeId))
+            return int(i);
     }
     return -1;
 }

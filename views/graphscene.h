@@ -8,6 +8,7 @@
 #include <QRectF>
 #include <QStringList>
 
+#include <array>
 #include <vector>
 
 // What the graph view draws, in scene coordinates: one entry per laid-out node (a folded bundle of triggers is one
@@ -52,6 +53,11 @@ public:
     };
 
     static GraphScene build(const GraphLayoutInput& input, const GraphLayoutResult& layout, const SceneWrap& wrap = {});
+    // How an edge of `kind` runs between two node rectangles (end points, direction, bounds); from and to stay -1.
+    // Overlays that are not part of the scene, such as drafts, are routed like the edges they stand for.
+    static Edge route(const QRectF& from, const QRectF& to, EdgeKind kind);
+    // The cubic curve an edge is drawn as: start, two control points, end.
+    static std::array<QPointF, 4> curveOf(const Edge& edge);
 
     const std::vector<Node>& nodes() const { return m_nodes; }
     const std::vector<Edge>& edges() const { return m_edges; }
@@ -60,6 +66,8 @@ public:
     int drawnIndexOf(const QString& graphNodeId) const;
     QString bundleOf(const QString& graphNodeId) const { return m_bundleOf.value(graphNodeId); }
     int nodeAt(const QPointF& scenePos) const;
+    // The drawn edge that stands for a graph edge, or -1. Linear: for tests and one-off look-ups, not per frame.
+    int drawnEdgeOf(const QString& graphEdgeId) const;
     // Appends exactly the nodes and edges whose rectangles meet `area`.
     void nodesIn(const QRectF& area, std::vector<int>& out) const;
     void edgesIn(const QRectF& area, std::vector<int>& out) const;

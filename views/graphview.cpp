@@ -5,10 +5,13 @@
 
 #include <QApplication>
 #include <QContextMenuEvent>
+#include <QFontMetricsF>
 #include <QFutureWatcher>
 #include <QHelpEvent>
+#include <QLineF>
 #include <QMenu>
 #include <QPainter>
+#include <QPainterPath>
 #include <QSvgGenerator>
 #include <QToolTip>
 #include <QWheelEvent>
@@ -17,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -30,6 +34,47 @@ constexpr qreal minimapMaxHeight = 150;
 constexpr qreal minimapMinSide = 50;
 // A stale layout is still applied when none was for this long: a graph that never stops changing must show.
 constexpr qint64 starvationMs = 1000;
+// How near the arrow tip of a trigger's edge, in view pixels, a press grabs it for re-wiring.
+constexpr qreal grabRadius = 8;
+
+// Pink is no node kind's colour and no edge kind's: a draft never reads as something that exists. Lighter on a dark
+// base, so it stands out in both palettes.
+QColor draftColour(const QPalette& palette)
+{
+    return palette.color(QPalette::Base).lightness() < 128 ? QColor(0xf4, 0x8f, 0xb1) : QColor(0xc2, 0x18, 0x5b);
+}
+
+QPointF pointOn(const std::array<QPointF, 4>& c, qreal t)
+{
+    const qreal u = 1 - t;
+    return u * u * u * c[0] + 3 * u * u * t * c[1] + 3 * u * t * t * c[2] + t * t * t * c[3];
+}
+
+void paintArrowHead(QPainter* painter, const QPointF& from, const QPointF& tip, const QColor& colour)
+{
+    QPointF direction = tip - from;
+    const qreal length = std::hypot(direction.x(), direction.y());
+    direction = length > 0 ? direction / length : QPointF(1, 0);
+    const QPointF normal(-direction.y(), direction.x());
+    const QPointF back = tip - direction * 10;
+    const QPointF arrow[] = { tip, back + normal * 5, back - normal * 5 };
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(colour);
+    painter->drawPolygon(arrow, 3);
+}
+
+// The drawn nodes a draft joins, if both are in the graph and laid out, and apart.
+std::optional<std::pair<int, int>> drawnEnds(
+    const TopologyGraph* graph, const GraphScene* scene, const DraftEdge& draft)
+{
+    if (!graph || !scene || !graph->node(draft.fromNodeId) || !graph->node(draft.toNodeId))
+        return std::nullopt;
+    const int from = scene->drawnIndexOf(draft.fromNodeId);
+    const int to = scene->drawnIndexOf(draft.toNodeId);
+    if (from < 0 || to < 0 || from == to)
+        return std::nullopt;
+    return std::pair(from, to);
+}
 } // namespace
 
 struct GraphView::LayoutOutcome {
@@ -45,7 +90,8 @@ GraphView::GraphView(QWidget* parent)
 {
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    setMouseTracking(false);
+    // Hovering shows by the cursor what a drag would do: pan, draw a trigger from a broker, re-wire a trigger.
+    setMouseTracking(true);
     setAccessibleName(tr("Topology graph"));
     setMinimumSize(200, 150);
     m_state.viewport = size();
@@ -87,20 +133,46 @@ void GraphView::setSearchTermsProvider(SearchTermsProvider provider)
     m_searchText.clear();
 }
 
+void GraphView::setHealthProvider(HealthProvider provider)
+{
+    m_healthProvider = std::move(provider);
+    refreshBadges();
+}
+
+GraphRenderer::Health GraphView::healthOf(const QString& id) const
+{
+    const int index = m_scene ? m_scene->indexOf(id) : -1;
+    return index >= 0 && std::size_t(index) < m_state.health.size() ? m_state.health[std::size_t(index)]
+                                                                    : GraphRenderer::Health::None;
+}
+
 void GraphView::refreshBadges()
 {
-    if (!m_badgeProvider || !m_scene)
+    if (!m_scene)
         return;
     bool changed = false;
     const auto& nodes = m_scene->nodes();
-    m_state.badges.resize(nodes.size());
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-        if (nodes[i].isBundle())
-            continue;
-        auto badge = m_badgeProvider(nodes[i].node);
-        if (badge != m_state.badges[i]) {
-            m_state.badges[i] = std::move(badge);
-            changed = true;
+    if (m_badgeProvider) {
+        m_state.badges.resize(nodes.size());
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            if (nodes[i].isBundle())
+                continue;
+            auto badge = m_badgeProvider(nodes[i].node);
+            if (badge != m_state.badges[i]) {
+                m_state.badges[i] = std::move(badge);
+                changed = true;
+            }
+        }
+    }
+    if (m_healthProvider) {
+        // Every entry is rewritten, so a new scene with other indices needs no reset first.
+        m_state.health.resize(nodes.size(), GraphRenderer::Health::None);
+        for (std::size_t i = 0; i < nodes.size(); ++i) {
+            const auto health = nodes[i].isBundle() ? GraphRenderer::Health::None : m_healthProvider(nodes[i].node);
+            if (health != m_state.health[i]) {
+                m_state.health[i] = health;
+                changed = true;
+            }
         }
     }
     if (changed)
@@ -768,8 +840,10 @@ QList<GraphView::NodeAction> GraphView::actionsFor(const QString& id) const
         actions.append(NodeAction::ShowYaml);
     if (kind == NodeKind::Trigger)
         actions.append(NodeAction::EditTrigger);
-    if (kind == NodeKind::Broker)
+    if (kind == NodeKind::Broker) {
         actions.append(NodeAction::PublishTestEvent);
+        actions.append(NodeAction::NewTrigger);
+    }
     if (kind == NodeKind::Trigger || kind == NodeKind::Subscriber)
         actions.append(NodeAction::ShowBacklog);
     actions.append(NodeAction::FocusNeighbourhood);
@@ -799,6 +873,8 @@ QString GraphView::actionText(NodeAction action, const QString& id) const
     }
     case NodeAction::CloseBundle:
         return tr("F&old the broker's triggers into a bundle");
+    case NodeAction::NewTrigger:
+        return tr("&New trigger from here…");
     }
     return {};
 }
@@ -827,7 +903,253 @@ void GraphView::triggerAction(NodeAction action, const QString& id)
         setBundleExpanded(GraphLayout::bundleIdOf(broker), false);
         break;
     }
+    case NodeAction::NewTrigger:
+        // The same intent as drawing one, with the subscriber left for the editor.
+        Q_EMIT triggerDrawn(id, QString());
+        break;
     }
+}
+
+// Drawing triggers and drafts ---------------------------------------------------------------------------------------
+
+bool GraphView::isAddressable(const TopologyNode& node)
+{
+    switch (node.kind) {
+    case NodeKind::Broker:
+    case NodeKind::Channel:
+    case NodeKind::Flow:
+    case NodeKind::Uri:
+        return true;
+    case NodeKind::Subscriber:
+        // Pods without a Service in front of them have no address.
+        return objectKindFor(node.object.group, node.object.kind) != ObjectKind::Deployment;
+    case NodeKind::Source:
+    case NodeKind::Trigger:
+    case NodeKind::Subscription:
+    case NodeKind::Missing:
+        break;
+    }
+    return false;
+}
+
+QPointF GraphView::mapFromScene(const QPointF& scenePos) const
+{
+    return (scenePos - m_state.centre) * m_state.scale + QPointF(width() / 2.0, height() / 2.0);
+}
+
+QPointF GraphView::nodeViewCentre(const QString& nodeId) const
+{
+    const int index = m_scene ? m_scene->drawnIndexOf(nodeId) : -1;
+    return index >= 0 ? mapFromScene(m_scene->nodes()[std::size_t(index)].rect.center()) : QPointF();
+}
+
+QPointF GraphView::edgeEndViewPoint(const QString& edgeId) const
+{
+    const int index = m_scene ? m_scene->drawnEdgeOf(edgeId) : -1;
+    return index >= 0 ? mapFromScene(m_scene->edges()[std::size_t(index)].end) : QPointF();
+}
+
+QString GraphView::nodeIdAt(const QPointF& widgetPos) const
+{
+    const int index = nodeAtWidgetPos(widgetPos);
+    return index >= 0 ? m_scene->nodes()[std::size_t(index)].node.id : QString();
+}
+
+int GraphView::rewireEdgeAt(const QPointF& widgetPos) const
+{
+    if (!m_scene)
+        return -1;
+    const QPointF scenePos = mapToScene(widgetPos);
+    const qreal radius = grabRadius / m_state.scale;
+    std::vector<int> candidates;
+    m_scene->edgesIn(QRectF(scenePos - QPointF(radius, radius), QSizeF(2 * radius, 2 * radius)), candidates);
+    int best = -1;
+    qreal bestDistance = std::numeric_limits<qreal>::max();
+    for (const int index : candidates) {
+        const auto& edge = m_scene->edges()[std::size_t(index)];
+        const auto& from = m_scene->nodes()[std::size_t(edge.from)];
+        if (edge.kind != EdgeKind::DeliversTo || from.isBundle() || from.node.kind != NodeKind::Trigger
+            || QLineF(edge.end, scenePos).length() > radius)
+            continue;
+        // The edges of several triggers into one subscriber share their tip: the selected trigger's wins, else the
+        // one whose last stretch passes nearest to the press.
+        if (from.node.id == m_selectedId)
+            return index;
+        const auto curve = GraphScene::curveOf(edge);
+        qreal distance = std::numeric_limits<qreal>::max();
+        for (int step = 0; step <= 10; ++step)
+            distance = std::min(distance, QLineF(pointOn(curve, 0.8 + 0.02 * step), scenePos).length());
+        if (distance < bestDistance) {
+            bestDistance = distance;
+            best = index;
+        }
+    }
+    return best;
+}
+
+GraphView::EdgeDrag GraphView::edgeDragAt(const QPointF& widgetPos) const
+{
+    EdgeDrag drag;
+    if (const int edge = rewireEdgeAt(widgetPos); edge >= 0) {
+        const auto& drawn = m_scene->edges()[std::size_t(edge)];
+        drag.kind = EdgeDrag::Kind::Rewire;
+        drag.sourceId = m_scene->nodes()[std::size_t(drawn.from)].node.id;
+        drag.subscriberId = m_scene->nodes()[std::size_t(drawn.to)].node.id;
+        return drag;
+    }
+    // Nodes cannot be moved, so a drag that starts on a broker is free to mean "a trigger from here".
+    const int node = nodeAtWidgetPos(widgetPos);
+    if (node >= 0 && m_scene->nodes()[std::size_t(node)].node.kind == NodeKind::Broker) {
+        drag.kind = EdgeDrag::Kind::NewTrigger;
+        drag.sourceId = m_scene->nodes()[std::size_t(node)].node.id;
+    }
+    return drag;
+}
+
+QString GraphView::dropTargetAt(const QPointF& widgetPos) const
+{
+    const int index = nodeAtWidgetPos(widgetPos);
+    if (index < 0)
+        return {};
+    const auto& node = m_scene->nodes()[std::size_t(index)].node;
+    // Back onto where it starts, or onto the subscriber it already has: nothing to change.
+    if (!isAddressable(node) || node.id == m_edgeDrag.sourceId || node.id == m_edgeDrag.subscriberId)
+        return {};
+    return node.id;
+}
+
+void GraphView::updateHoverCursor(const QPointF& widgetPos)
+{
+    auto shape = Qt::ArrowCursor;
+    if (!isMinimapShown() || !minimapRect(size()).contains(widgetPos.toPoint())) {
+        switch (edgeDragAt(widgetPos).kind) {
+        case EdgeDrag::Kind::NewTrigger:
+            shape = Qt::CrossCursor;
+            break;
+        case EdgeDrag::Kind::Rewire:
+            shape = Qt::SizeAllCursor;
+            break;
+        case EdgeDrag::Kind::None:
+            break;
+        }
+    }
+    if (shape == Qt::ArrowCursor) {
+        if (testAttribute(Qt::WA_SetCursor))
+            unsetCursor();
+    } else if (!testAttribute(Qt::WA_SetCursor) || cursor().shape() != shape) {
+        setCursor(shape);
+    }
+}
+
+void GraphView::moveEdgeDrag(const QPointF& widgetPos)
+{
+    m_edgeDrag.scenePos = mapToScene(widgetPos);
+    m_edgeDrag.targetId = dropTargetAt(widgetPos);
+    setCursor(m_edgeDrag.targetId.isEmpty() ? Qt::ForbiddenCursor : Qt::DragLinkCursor);
+    update();
+}
+
+void GraphView::cancelEdgeDrag()
+{
+    m_edgeDrag = {};
+    // The release that follows is neither a click nor a drop.
+    m_pressed = false;
+    unsetCursor();
+    update();
+}
+
+void GraphView::setDraftEdges(const QList<DraftEdge>& edges)
+{
+    if (edges == m_drafts)
+        return;
+    m_drafts = edges;
+    update();
+}
+
+bool GraphView::isDraftEdgeShown(const QString& draftId) const
+{
+    const auto draft = std::find_if(
+        m_drafts.cbegin(), m_drafts.cend(), [&draftId](const DraftEdge& edge) { return edge.id == draftId; });
+    return draft != m_drafts.cend() && drawnEnds(m_graph, m_scene.get(), *draft).has_value();
+}
+
+void GraphView::paintOverlays(QPainter* painter)
+{
+    if (!m_scene)
+        return;
+    const auto& nodes = m_scene->nodes();
+    const bool selectedTrigger = m_state.selected >= 0 && !nodes[std::size_t(m_state.selected)].isBundle()
+        && nodes[std::size_t(m_state.selected)].node.kind == NodeKind::Trigger;
+    if (m_drafts.isEmpty() && !m_edgeDrag.active && !selectedTrigger)
+        return;
+    // In view pixels, so lines, arrows and labels keep their size at any zoom.
+    const auto view = GraphRenderer::viewTransform(m_state);
+    const auto colour = draftColour(m_state.palette);
+    const auto base = m_state.palette.color(QPalette::Base);
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    const QPen dashed(colour, 2, Qt::DashLine);
+
+    auto font = m_state.font;
+    font.setPointSizeF(8);
+    font.setBold(true);
+    painter->setFont(font);
+    const QFontMetricsF metrics(font);
+    for (const auto& draft : std::as_const(m_drafts)) {
+        const auto ends = drawnEnds(m_graph, m_scene.get(), draft);
+        if (!ends)
+            continue;
+        auto curve = GraphScene::curveOf(GraphScene::route(
+            nodes[std::size_t(ends->first)].rect, nodes[std::size_t(ends->second)].rect, EdgeKind::DeliversTo));
+        for (auto& point : curve)
+            point = view.map(point);
+        QPainterPath path(curve[0]);
+        path.cubicTo(curve[1], curve[2], curve[3]);
+        painter->setPen(dashed);
+        painter->setBrush(Qt::NoBrush);
+        painter->drawPath(path);
+        paintArrowHead(painter, curve[2], curve[3], colour);
+        if (draft.label.isEmpty())
+            continue;
+        // A pill on the Base colour, so the label reads over edges and bands alike.
+        const auto text = metrics.elidedText(draft.label, Qt::ElideMiddle, 220);
+        QRectF pill(QPointF(), QSizeF(metrics.horizontalAdvance(text) + 12, metrics.height() + 4));
+        pill.moveCenter(pointOn(curve, 0.5));
+        painter->setPen(QPen(colour, 1));
+        painter->setBrush(base);
+        painter->drawRoundedRect(pill, pill.height() / 2, pill.height() / 2);
+        painter->setPen(colour);
+        painter->drawText(pill, Qt::AlignCenter, text);
+    }
+
+    if (m_edgeDrag.active) {
+        // The rubber band from the broker or trigger to the cursor, and a ring round the node it would be dropped on.
+        if (const int source = m_scene->drawnIndexOf(m_edgeDrag.sourceId); source >= 0) {
+            const auto& rect = nodes[std::size_t(source)].rect;
+            const auto from = view.map(QPointF(rect.right(), rect.center().y()));
+            const auto to = view.map(m_edgeDrag.scenePos);
+            painter->setPen(dashed);
+            painter->drawLine(from, to);
+            paintArrowHead(painter, from, to, colour);
+        }
+        if (const int target = m_scene->drawnIndexOf(m_edgeDrag.targetId);
+            !m_edgeDrag.targetId.isEmpty() && target >= 0) {
+            const auto ring = view.mapRect(nodes[std::size_t(target)].rect).adjusted(-4, -4, 4, 4);
+            painter->setPen(QPen(colour, 3));
+            painter->setBrush(Qt::NoBrush);
+            painter->drawRoundedRect(ring, 8, 8);
+        }
+    } else if (selectedTrigger) {
+        // Grips on the selected trigger's subscriber ends: they can be dragged elsewhere.
+        painter->setPen(QPen(m_state.palette.color(QPalette::Highlight), 2));
+        painter->setBrush(base);
+        for (const int index : nodes[std::size_t(m_state.selected)].outgoing) {
+            const auto& edge = m_scene->edges()[std::size_t(index)];
+            if (edge.kind == EdgeKind::DeliversTo)
+                painter->drawEllipse(view.map(edge.end), 4.5, 4.5);
+        }
+    }
+    painter->restore();
 }
 
 // Painting and export -------------------------------------------------------------------------------------------
@@ -839,6 +1161,7 @@ void GraphView::renderView(QPainter* painter, const QRect& target)
     painter->setClipRect(QRect(QPoint(0, 0), target.size()), Qt::IntersectClip);
     const auto viewport = std::exchange(m_state.viewport, target.size());
     m_renderer.paint(painter, m_state);
+    paintOverlays(painter);
     if (!m_scene && m_layoutRunning) {
         painter->setPen(m_state.palette.color(QPalette::PlaceholderText));
         painter->drawText(QRect(QPoint(0, 0), target.size()), Qt::AlignCenter,
@@ -1014,6 +1337,7 @@ void GraphView::mousePressEvent(QMouseEvent* event)
     m_panning = false;
     m_pressPos = event->position().toPoint();
     m_pressCentre = m_state.centre;
+    m_edgeDrag = edgeDragAt(event->position());
 }
 
 void GraphView::mouseMoveEvent(QMouseEvent* event)
@@ -1022,9 +1346,18 @@ void GraphView::mouseMoveEvent(QMouseEvent* event)
         centreFromMinimap(event->position());
         return;
     }
-    if (!m_pressed)
+    if (!m_pressed) {
+        updateHoverCursor(event->position());
         return;
+    }
     const auto moved = event->position().toPoint() - m_pressPos;
+    if (m_edgeDrag.kind != EdgeDrag::Kind::None) {
+        if (m_edgeDrag.active || moved.manhattanLength() >= QApplication::startDragDistance()) {
+            m_edgeDrag.active = true;
+            moveEdgeDrag(event->position());
+        }
+        return;
+    }
     if (!m_panning && moved.manhattanLength() >= QApplication::startDragDistance()) {
         m_panning = true;
         setCursor(Qt::ClosedHandCursor);
@@ -1039,12 +1372,26 @@ void GraphView::mouseReleaseEvent(QMouseEvent* event)
 {
     if (event->button() != Qt::LeftButton)
         return QWidget::mouseReleaseEvent(event);
-    if (m_pressed && !m_panning)
-        setSelectedIndex(nodeAtWidgetPos(event->position()));
+    const bool click = m_pressed && !m_panning && !m_edgeDrag.active;
+    const QString target = m_edgeDrag.active ? dropTargetAt(event->position()) : QString();
+    const auto drag = std::exchange(m_edgeDrag, {});
     m_pressed = false;
     m_panning = false;
     m_minimapDragging = false;
     unsetCursor();
+    updateHoverCursor(event->position());
+    if (click)
+        setSelectedIndex(nodeAtWidgetPos(event->position()));
+    if (!drag.active)
+        return;
+    update(); // the rubber band goes
+    // The source may have gone while dragging; dropped anywhere but on a target, the drag is cancelled.
+    if (target.isEmpty() || !m_graph || !m_graph->node(drag.sourceId))
+        return;
+    if (drag.kind == EdgeDrag::Kind::NewTrigger)
+        Q_EMIT triggerDrawn(drag.sourceId, target);
+    else
+        Q_EMIT triggerRewired(drag.sourceId, target);
 }
 
 void GraphView::mouseDoubleClickEvent(QMouseEvent* event)
@@ -1099,7 +1446,9 @@ void GraphView::keyPressEvent(QKeyEvent* event)
             setFocusNode(m_scene->nodes()[std::size_t(m_state.selected)].node.id);
         break;
     case Qt::Key_Escape:
-        if (!m_focusId.isEmpty())
+        if (m_edgeDrag.active)
+            cancelEdgeDrag();
+        else if (!m_focusId.isEmpty())
             setFocusNode({});
         else
             event->ignore();
@@ -1111,11 +1460,16 @@ void GraphView::keyPressEvent(QKeyEvent* event)
 
 void GraphView::contextMenuEvent(QContextMenuEvent* event)
 {
-    const int index = nodeAtWidgetPos(event->pos());
+    if (m_edgeDrag.active)
+        return;
+    // From the keyboard (the menu key) the menu is the selected node's, so every action has a keyboard route.
+    const bool keyboard = event->reason() == QContextMenuEvent::Keyboard && m_state.selected >= 0;
+    const int index = keyboard ? m_state.selected : nodeAtWidgetPos(event->pos());
     if (index < 0)
         return;
     setSelectedIndex(index);
     const auto id = m_scene->nodes()[std::size_t(index)].node.id;
+    const QPoint at = keyboard ? mapToGlobal(nodeViewCentre(id).toPoint()) : event->globalPos();
     QMenu menu(this);
     const auto actions = actionsFor(id);
     for (const auto action : actions) {
@@ -1124,5 +1478,5 @@ void GraphView::contextMenuEvent(QContextMenuEvent* event)
         auto* item = menu.addAction(actionText(action, id));
         connect(item, &QAction::triggered, this, [this, action, id] { triggerAction(action, id); });
     }
-    menu.exec(event->globalPos());
+    menu.exec(at);
 }

@@ -16,14 +16,28 @@
 
 class TopologyGraph;
 
+// An unsaved change shown over the graph until it is applied or discarded: a trigger that does not exist yet
+// (broker to subscriber), or a new subscriber for one that does (trigger to subscriber).
+struct DraftEdge {
+    QString id;
+    QString fromNodeId;
+    QString toNodeId;
+    QString label;
+    friend bool operator==(const DraftEdge&, const DraftEdge&) = default;
+};
+
 // Draws a TopologyGraph of any size. Layout runs on a worker thread over value copies, incrementally after the
 // first time; the drawn scene is built there too, and the GUI thread only swaps it in, dropping stale results.
 // Painting goes straight from arrays through a spatial grid (GraphRenderer), with level of detail by zoom.
 // Pan by dragging, zoom with the wheel; the keyboard moves the selection along edges and columns.
+// Dragging from a broker draws a new trigger to the addressable node it is dropped on; dragging the arrow end of a
+// trigger's edge to its subscriber re-wires it. Either only reports the intent: the page opens the editor.
 class GraphView : public QWidget {
     Q_OBJECT
 public:
     using BadgeProvider = std::function<QString(const TopologyNode&)>;
+    // A trigger's consumer health, drawn as a pill beside its badge; Health::None for nodes without one.
+    using HealthProvider = std::function<GraphRenderer::Health(const TopologyNode&)>;
     // Extra words a node is found by besides its name, kind and namespace: event types, "key=value" labels.
     using SearchTermsProvider = std::function<QStringList(const TopologyNode&)>;
     enum class NodeAction {
@@ -33,7 +47,8 @@ public:
         ShowBacklog,
         FocusNeighbourhood,
         OpenBundle,
-        CloseBundle
+        CloseBundle,
+        NewTrigger
     };
     Q_ENUM(NodeAction)
 
@@ -42,8 +57,10 @@ public:
 
     void setGraph(const TopologyGraph* graph);
     void setBadgeProvider(BadgeProvider provider);
+    void setHealthProvider(HealthProvider provider);
+    GraphRenderer::Health healthOf(const QString& id) const;
     void setSearchTermsProvider(SearchTermsProvider provider);
-    // Re-reads badges of every node, e.g. after new measurements; no relayout.
+    // Re-reads badges and health of every node, e.g. after new measurements; no relayout.
     void refreshBadges();
     // Selects a graph node; one folded into a bundle gets its bundle opened and is selected once laid out.
     void selectNode(const QString& id);
@@ -90,6 +107,24 @@ public:
     QString focusNodeId() const { return m_focusId; }
     bool isDimmed(const QString& id) const;
 
+    // Dashed overlays for unsaved drafts, shown until replaced; never laid out, so setting them moves nothing. An edge
+    // whose end is not in the graph (or not laid out yet) is skipped.
+    void setDraftEdges(const QList<DraftEdge>& edges);
+    QList<DraftEdge> draftEdges() const { return m_drafts; }
+    bool isDraftEdgeShown(const QString& draftId) const;
+
+    // Whether a node can be a trigger's subscriber: it has an address (a Deployment or a missing object has none).
+    static bool isAddressable(const TopologyNode& node);
+    // Widget coordinates of what is drawn: the centre of the node that shows a graph node (its bundle if folded), the
+    // arrow tip of the edge that shows a graph edge. A null point when not drawn.
+    QPointF nodeViewCentre(const QString& nodeId) const;
+    QPointF edgeEndViewPoint(const QString& edgeId) const;
+    // The drawn node under a widget position (a bundle's id for a folded trigger), or empty.
+    QString nodeIdAt(const QPointF& widgetPos) const;
+    // While a new trigger or a re-wiring is being dragged: the addressable node it would be dropped on, or empty.
+    bool isDrawingEdge() const { return m_edgeDrag.active; }
+    QString dropTargetId() const { return m_edgeDrag.targetId; }
+
     // The context menu of a node, as data so that it can be driven without popping up a menu.
     QList<NodeAction> actionsFor(const QString& id) const;
     QString actionText(NodeAction action, const QString& id) const;
@@ -109,6 +144,9 @@ Q_SIGNALS:
     void actionRequested(GraphView::NodeAction action, const QString& id);
     void searchMatchesChanged();
     void focusChanged(const QString& id);
+    // A trigger drawn from a broker to a subscriber; an empty subscriber when asked for from the menu ("New trigger").
+    void triggerDrawn(const QString& brokerNodeId, const QString& subscriberNodeId);
+    void triggerRewired(const QString& triggerNodeId, const QString& newSubscriberNodeId);
 
 protected:
     bool event(QEvent* event) override;
@@ -125,6 +163,16 @@ protected:
 
 private:
     struct LayoutOutcome;
+    // What a drag that starts at the press position does once it passes the drag distance.
+    struct EdgeDrag {
+        enum class Kind { None, NewTrigger, Rewire };
+        Kind kind = Kind::None;
+        QString sourceId; // the broker, or the trigger being re-wired
+        QString subscriberId; // the trigger's current subscriber
+        bool active = false; // past the drag distance: the rubber band shows
+        QPointF scenePos; // the cursor
+        QString targetId;
+    };
 
     void onGraphChanged(const TopologyDelta& delta);
     void scheduleLayout();
@@ -156,9 +204,19 @@ private:
     void paintMinimap(QPainter* painter, const QSize& viewport);
     void centreFromMinimap(const QPointF& pos);
 
+    QPointF mapFromScene(const QPointF& scenePos) const;
+    int rewireEdgeAt(const QPointF& widgetPos) const;
+    EdgeDrag edgeDragAt(const QPointF& widgetPos) const;
+    QString dropTargetAt(const QPointF& widgetPos) const;
+    void updateHoverCursor(const QPointF& widgetPos);
+    void moveEdgeDrag(const QPointF& widgetPos);
+    void cancelEdgeDrag();
+    void paintOverlays(QPainter* painter);
+
     const TopologyGraph* m_graph = nullptr;
     QMetaObject::Connection m_graphConnection;
     BadgeProvider m_badgeProvider;
+    HealthProvider m_healthProvider;
     SearchTermsProvider m_searchTermsProvider;
 
     GraphRenderer m_renderer;
@@ -201,6 +259,8 @@ private:
     bool m_minimapDragging = false;
     QPoint m_pressPos;
     QPointF m_pressCentre;
+    EdgeDrag m_edgeDrag;
+    QList<DraftEdge> m_drafts;
     bool m_minimapEnabled = true;
     QImage m_minimap;
     QTransform m_minimapTransform;

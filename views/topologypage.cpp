@@ -4,8 +4,10 @@
 #include "backlogmonitor.h"
 #include "graphview.h"
 #include "inspectorpane.h"
+#include "laganalyzer.h"
 #include "meshsession.h"
 #include "objectstore.h"
+#include "rabbitqueuemonitor.h"
 #include "scalemonitor.h"
 #include "topologygraph.h"
 
@@ -63,6 +65,7 @@ TopologyPage::TopologyPage(MeshSession* session, QWidget* parent)
 
     m_graph->setGraph(session->graph());
     m_graph->setBadgeProvider([this](const TopologyNode& node) { return badgeFor(node); });
+    m_graph->setHealthProvider([this](const TopologyNode& node) { return healthFor(node); });
     m_graph->setSearchTermsProvider([this](const TopologyNode& node) { return searchTermsFor(node); });
     connect(m_graph, &GraphView::nodeSelected, this, [this](const QString& id) {
         const auto* node = m_session->graph()->node(id);
@@ -233,12 +236,43 @@ bool TopologyPage::exportView(const QString& path)
     return m_graph->exportPng(path);
 }
 
+GraphRenderer::Health TopologyPage::healthFor(const TopologyNode& node) const
+{
+    const auto* backlog = m_session->backlog();
+    if (node.kind != NodeKind::Trigger || !backlog)
+        return GraphRenderer::Health::None;
+    const auto health = backlog->healthOf(node.object);
+    if (!health)
+        return GraphRenderer::Health::None;
+    switch (health->status) {
+    case LagStatus::Ok:
+        return GraphRenderer::Health::Ok;
+    case LagStatus::Warn:
+        return GraphRenderer::Health::Warn;
+    case LagStatus::Stall:
+        return GraphRenderer::Health::Stall;
+    case LagStatus::Stop:
+        return GraphRenderer::Health::Stop;
+    case LagStatus::Rewind:
+        return GraphRenderer::Health::Rewind;
+    }
+    return GraphRenderer::Health::None;
+}
+
 QString TopologyPage::badgeFor(const TopologyNode& node) const
 {
     if (node.kind == NodeKind::Trigger) {
         if (const auto* backlog = m_session->backlog()) {
-            if (const auto lag = backlog->lagOf(node.object); lag && lag->error.isEmpty())
+            if (const auto lag = backlog->lagOf(node.object); lag && lag->error.isEmpty()) {
+                const auto health = backlog->healthOf(node.object);
+                if (health && health->timeLagSeconds && *health->timeLagSeconds >= 1)
+                    return tr("lag %1 · %2 s").arg(lag->totalLag).arg(qRound(*health->timeLagSeconds));
                 return tr("lag %1").arg(lag->totalLag);
+            }
+        }
+        if (const auto* rabbit = m_session->rabbit()) {
+            if (const auto stats = rabbit->statsOf(node.object); stats && stats->error.isEmpty())
+                return tr("ready %1").arg(stats->ready);
         }
     } else if (node.kind == NodeKind::Subscriber) {
         if (const auto scale = m_session->scale()->scaleOf(node.object))

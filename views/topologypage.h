@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "graphrenderer.h"
 #include "knativeobject.h"
 
 #include <QTimer>
@@ -44,6 +45,7 @@ private:
     void exportInteractively();
     void updateMatchLabel();
     QString badgeFor(const TopologyNode& node) const;
+    GraphRenderer::Health healthFor(const TopologyNode& node) const;
     QStringList searchTermsFor(const TopologyNode& node) const;
 
     MeshSession* m_session;

@@ -3,7 +3,9 @@
 
 #include "draftvalidator.h"
 #include "manifestparser.h"
+#include "matchpreviewpane.h"
 #include "objectstore.h"
+#include "triggerform.h"
 #include "yamlhighlighter.h"
 
 #include <QDateTime>
@@ -76,6 +78,8 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent, 
     , m_tabs(new QTabBar)
     , m_editor(new QPlainTextEdit)
     , m_columns(new QSplitter(Qt::Horizontal))
+    , m_form(new TriggerForm)
+    , m_preview(new MatchPreviewPane)
     , m_issueList(new QListWidget)
     , m_fileLabel(new QLabel)
     , m_undoButton(new QToolButton)
@@ -124,7 +128,14 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent, 
     textColumn->addWidget(m_issueList);
     textColumn->setStretchFactor(0, 4);
     textColumn->setStretchFactor(1, 1);
+    m_form->setStore(store);
+    m_preview->setStore(store);
+    m_columns->addWidget(m_form);
     m_columns->addWidget(textColumn);
+    m_columns->addWidget(m_preview);
+    m_columns->setStretchFactor(0, 2);
+    m_columns->setStretchFactor(1, 3);
+    m_columns->setStretchFactor(2, 2);
     m_columns->setChildrenCollapsible(false);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
@@ -239,6 +250,7 @@ void TriggerEditorPage::setCurrentDraft(int index)
         return;
     auto* document = m_drafts.at(index).document;
     m_editor->setDocument(document);
+    m_form->setDocument(document);
     m_undoButton->setEnabled(document->isUndoAvailable());
     m_redoButton->setEnabled(document->isRedoAvailable());
     updateFileLabel();
@@ -249,6 +261,11 @@ void TriggerEditorPage::setCurrentDraft(int index)
 QString TriggerEditorPage::draftTitle(int index) const
 {
     return index >= 0 && index < m_drafts.size() ? titleOf(m_drafts.at(index)) : QString();
+}
+
+QString TriggerEditorPage::draftText(int index) const
+{
+    return index >= 0 && index < m_drafts.size() ? m_drafts.at(index).document->toPlainText() : QString();
 }
 
 QString TriggerEditorPage::titleOf(const DraftState& draft) const
@@ -305,6 +322,7 @@ bool TriggerEditorPage::closeDraft(int index, bool ask)
         setCurrentDraft(std::min(index, int(m_drafts.size()) - 1));
     }
     document->deleteLater();
+    Q_EMIT draftsChanged();
     return true;
 }
 
@@ -477,18 +495,13 @@ void TriggerEditorPage::exportAll()
         QMessageBox::warning(this, tr("Export drafts"), error);
 }
 
-void TriggerEditorPage::setFormWidget(QWidget* form)
+void TriggerEditorPage::setSchema(const CrdSchema& schema)
 {
-    m_columns->insertWidget(0, form);
-    m_columns->setStretchFactor(0, 2);
-    m_columns->setStretchFactor(1, 3);
+    m_schema = schema;
+    validate();
 }
 
-void TriggerEditorPage::setPreviewWidget(QWidget* preview)
-{
-    m_columns->addWidget(preview);
-    m_columns->setStretchFactor(m_columns->count() - 1, 2);
-}
+void TriggerEditorPage::addSampleEvents(const QList<CloudEvent>& events) { m_preview->addSamples(events); }
 
 void TriggerEditorPage::validate()
 {
@@ -503,7 +516,24 @@ void TriggerEditorPage::validate()
         addressables.insert(object->key.toString());
     }
     const QString name = fileName().isEmpty() ? tr("draft.yaml") : fileName();
-    m_issues = DraftValidator::validateTrigger(text().toUtf8(), name, brokers, addressables);
+    const QByteArray yaml = text().toUtf8();
+    // The preview and the immutability check need the trigger as parsed; both skip a draft that does not parse.
+    const auto parsed = ManifestParser::parseYaml(yaml, name);
+    KnativeObjectPtr trigger;
+    for (const auto& object : parsed.objects) {
+        if (object->kind == ObjectKind::Trigger) {
+            trigger = object;
+            break;
+        }
+    }
+    std::optional<QString> liveBroker;
+    if (trigger) {
+        if (const auto live = m_store->find(trigger->key); live && live->kind == ObjectKind::Trigger)
+            liveBroker = live->broker;
+    }
+    m_issues = DraftValidator::validateTrigger(
+        yaml, name, brokers, addressables, m_schema.isNull() ? nullptr : &m_schema, liveBroker);
+    m_preview->setDraft(trigger);
 
     m_issueList->clear();
     QList<QTextEdit::ExtraSelection> marks;
@@ -529,6 +559,7 @@ void TriggerEditorPage::validate()
         new QListWidgetItem(style()->standardIcon(QStyle::SP_DialogApplyButton), tr("Valid trigger"), m_issueList);
     m_editor->setExtraSelections(marks);
     Q_EMIT validated(m_issues);
+    Q_EMIT draftsChanged();
 }
 
 void TriggerEditorPage::setClusterAvailable(bool available, const QString& context)

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "cloudevent.h"
+#include "crdschema.h"
 #include "draftstore.h"
 #include "objectsource.h"
 
 #include <QTimer>
 #include <QWidget>
 
+class MatchPreviewPane;
 class ObjectStore;
 class QLabel;
 class QListWidget;
@@ -16,6 +19,7 @@ class QSplitter;
 class QTabBar;
 class QTextDocument;
 class QToolButton;
+class TriggerForm;
 
 // Trigger drafts, one tab each, with YAML highlighting and validation as you type: every message carries its
 // line:column and is marked on that line. Drafts are written to a DraftStore shortly after every change and come
@@ -41,6 +45,7 @@ public:
     int currentDraft() const { return m_current; }
     void setCurrentDraft(int index);
     QString draftTitle(int index) const;
+    QString draftText(int index) const;
     // Closes a draft and forgets it on disk; asks first when ask is set and the draft is not saved to a file.
     bool closeDraft(int index, bool ask = true);
     // Every draft as one multi-document YAML file, readable by kubectl apply -f.
@@ -65,12 +70,18 @@ public:
     void setClusterAvailable(bool available, const QString& context = {});
     void jumpTo(int line, int column);
 
-    // Side panes (the form, the match preview) are placed around the YAML text.
-    void setFormWidget(QWidget* form);
-    void setPreviewWidget(QWidget* preview);
+    // The Trigger schema to validate against: the connected cluster's CRD; a null schema = the one shipped.
+    void setSchema(const CrdSchema& schema);
+    // Events for the match preview besides the typed ones (e.g. those just published).
+    void addSampleEvents(const QList<CloudEvent>& events);
+
+    TriggerForm* form() const { return m_form; }
+    MatchPreviewPane* preview() const { return m_preview; }
 
 Q_SIGNALS:
     void validated(const QList<SourceIssue>& issues);
+    // A draft was added, closed or changed (reported after the validation delay, not per keystroke).
+    void draftsChanged();
     // Another draft became current (its document is document()).
     void currentDraftChanged(QTextDocument* document);
     // The user asked to dry-run, diff and apply the text to the connected cluster.
@@ -103,6 +114,9 @@ private:
     QTabBar* m_tabs;
     QPlainTextEdit* m_editor;
     QSplitter* m_columns;
+    TriggerForm* m_form;
+    MatchPreviewPane* m_preview;
+    CrdSchema m_schema;
     QListWidget* m_issueList;
     QLabel* m_fileLabel;
     QToolButton* m_undoButton;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "crdschema.h"
 #include "draftvalidator.h"
 #include "manifestparser.h"
 
@@ -24,8 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     for (const auto& object : json.objects)
         ManifestParser::toYaml(object->raw);
 
+    // The shipped Trigger schema runs inside validateTrigger; the immutable-broker check needs a live broker.
     DraftValidator::validateTrigger(input, fileName, { QStringLiteral("default/default") },
-        { QStringLiteral("serving.knative.dev/Service/default/hello") });
+        { QStringLiteral("serving.knative.dev/Service/default/hello") }, nullptr, QStringLiteral("default"));
+    // A CRD read from a cluster is input too: compiling it, and validating against it, must hold up.
+    const auto schema = CrdSchema::fromCrd(input);
+    if (!schema.isNull())
+        schema.validateYaml(input, fileName);
     DraftValidator::isValidIso8601Duration(QString::fromUtf8(input));
     return 0;
 }

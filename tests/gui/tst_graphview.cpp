@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The graph view on a hand-made mesh: a broker with more triggers than fit unfolded, a small one, shared
 // subscribers. Checks what a user does with it: open and fold a bundle, search by event type, label and name,
-// focus on a neighbourhood, walk the graph with the keyboard, use the context menu, export the view.
+// focus on a neighbourhood, walk the graph with the keyboard, use the context menu, export the view, draw and
+// re-wire triggers with the mouse, see drafts over the graph.
 #include "graphview.h"
 #include "manifestparser.h"
 #include "meshsession.h"
@@ -12,6 +13,7 @@
 #include <QImage>
 #include <QJsonDocument>
 #include <QLineEdit>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -25,6 +27,7 @@ constexpr int bigTriggers = GraphLayout::bundleThreshold + 3;
 QString brokerId(const QString& name) { return u"eventing.knative.dev/Broker/mesh/"_s % name; }
 QString triggerId(const QString& name) { return u"eventing.knative.dev/Trigger/mesh/"_s % name; }
 QString serviceId(const QString& name) { return u"serving.knative.dev/Service/mesh/"_s % name; }
+QString deploymentId(const QString& name) { return u"apps/Deployment/mesh/"_s % name; }
 QString bigTrigger(int i) { return u"big-t%1"_s.arg(i, 2, 10, QChar(u'0')); }
 
 QJsonObject readyStatus()
@@ -68,6 +71,12 @@ KnativeObjectPtr service(const QString& name, const QJsonObject& labels = {})
 {
     return object({ { u"apiVersion"_s, u"serving.knative.dev/v1"_s }, { u"kind"_s, u"Service"_s },
         { u"metadata"_s, metadata(name, labels) }, { u"status"_s, readyStatus() } });
+}
+
+KnativeObjectPtr deployment(const QString& name)
+{
+    return object({ { u"apiVersion"_s, u"apps/v1"_s }, { u"kind"_s, u"Deployment"_s },
+        { u"metadata"_s, metadata(name) }, { u"spec"_s, QJsonObject { { u"replicas"_s, 1 } } } });
 }
 
 KnativeObjectPtr pingSource(const QString& name, const QString& brokerName)
@@ -117,11 +126,27 @@ private Q_SLOTS:
     void exportsSvgAndPng();
     void rendersAtEveryZoom();
     void addedTriggerLeavesTheRestInPlace();
+    void drawTrigger_data();
+    void drawTrigger();
+    void rewireTrigger_data();
+    void rewireTrigger();
+    void escapeCancelsDrawing();
+    void clickAndPanStillWork();
+    void hoverCursorShowsTheGesture_data();
+    void hoverCursorShowsTheGesture();
+    void newTriggerFromTheMenu();
+    void draftEdgesAreOverlays();
     void cleanupTestCase();
 
 private:
     GraphView* view() const { return m_page->graphView(); }
     void setExpanded(const QString& bundle, bool expanded);
+    // A Deployment (not addressable), a trigger whose subscriber does not exist (a Missing node), and a trigger that
+    // is the only one delivering to its service.
+    void addDrawingTargets();
+    QString deliveryEdgeOf(const QString& trigger) const;
+    QPointF emptyViewPoint() const;
+    void drag(const QPointF& from, const QPointF& to);
 
     std::unique_ptr<MeshSession> m_session;
     std::unique_ptr<TopologyPage> m_page;
@@ -315,8 +340,8 @@ void TestGraphView::contextMenuActionsReachThePage()
     using Action = GraphView::NodeAction;
     QCOMPARE(view()->actionsFor(trigger),
         QList({ Action::ShowYaml, Action::EditTrigger, Action::ShowBacklog, Action::FocusNeighbourhood }));
-    QCOMPARE(
-        view()->actionsFor(broker), QList({ Action::ShowYaml, Action::PublishTestEvent, Action::FocusNeighbourhood }));
+    QCOMPARE(view()->actionsFor(broker),
+        QList({ Action::ShowYaml, Action::PublishTestEvent, Action::NewTrigger, Action::FocusNeighbourhood }));
     QCOMPARE(view()->actionsFor(serviceId(u"worker-0"_s)),
         QList({ Action::ShowYaml, Action::ShowBacklog, Action::FocusNeighbourhood }));
 
@@ -405,6 +430,289 @@ void TestGraphView::addedTriggerLeavesTheRestInPlace()
     QCOMPARE(view()->viewCentre(), centre);
     QCOMPARE(view()->zoom(), 0.6);
     m_page->searchField()->clear();
+}
+
+void TestGraphView::addDrawingTargets()
+{
+    if (view()->hasNode(deploymentId(u"legacy"_s)))
+        return;
+    m_session->store()->apply(
+        { { ObjectChange::Type::Added, deployment(u"legacy"_s) }, { ObjectChange::Type::Added, service(u"lonely"_s) },
+            { ObjectChange::Type::Added, trigger(u"solo"_s, u"small"_s, u"com.example.solo"_s, u"lonely"_s) },
+            { ObjectChange::Type::Added, trigger(u"orphan"_s, u"small"_s, u"com.example.orphan"_s, u"ghost"_s) } });
+    QTRY_VERIFY(view()->hasNode(deploymentId(u"legacy"_s)) && view()->hasNode(triggerId(u"orphan"_s))
+        && view()->hasNode(triggerId(u"solo"_s)));
+    QCOMPARE(m_session->graph()->node(serviceId(u"ghost"_s))->kind, NodeKind::Missing);
+    QVERIFY(!view()->isLayoutRunning());
+}
+
+QString TestGraphView::deliveryEdgeOf(const QString& trigger) const
+{
+    const auto edges = m_session->graph()->edgesFrom(trigger);
+    for (const auto& edge : edges) {
+        if (edge.kind == EdgeKind::DeliversTo)
+            return edge.id;
+    }
+    return {};
+}
+
+QPointF TestGraphView::emptyViewPoint() const
+{
+    for (int y = 4; y < view()->height(); y += 16) {
+        for (int x = 4; x < view()->width(); x += 16) {
+            if (view()->nodeIdAt(QPointF(x, y)).isEmpty())
+                return QPointF(x, y);
+        }
+    }
+    return {};
+}
+
+void TestGraphView::drag(const QPointF& from, const QPointF& to)
+{
+    QTest::mousePress(view(), Qt::LeftButton, {}, from.toPoint());
+    QTest::mouseMove(view(), to.toPoint());
+}
+
+void TestGraphView::drawTrigger_data()
+{
+    QTest::addColumn<QString>("target"); // empty: a place without a node
+    QTest::addColumn<bool>("drawn");
+    QTest::addRow("Knative Service") << serviceId(u"worker-3"_s) << true;
+    QTest::addRow("another broker") << brokerId(u"big"_s) << true;
+    QTest::addRow("Deployment") << deploymentId(u"legacy"_s) << false;
+    QTest::addRow("missing object") << serviceId(u"ghost"_s) << false;
+    QTest::addRow("trigger") << triggerId(u"small-t0"_s) << false;
+    QTest::addRow("bundle of triggers") << GraphLayout::bundleIdOf(brokerId(u"big"_s)) << false;
+    QTest::addRow("empty space") << QString() << false;
+}
+
+void TestGraphView::drawTrigger()
+{
+    QFETCH(QString, target);
+    QFETCH(bool, drawn);
+    addDrawingTargets();
+    view()->fitToView();
+    const auto broker = brokerId(u"small"_s);
+    const auto end = target.isEmpty() ? emptyViewPoint() : view()->nodeViewCentre(target);
+    QVERIFY(!end.isNull());
+    QVERIFY(view()->rect().contains(end.toPoint()));
+    QCOMPARE(view()->nodeIdAt(end), target);
+    QSignalSpy drawnSpy(view(), &GraphView::triggerDrawn);
+    QSignalSpy rewiredSpy(view(), &GraphView::triggerRewired);
+    const auto centre = view()->viewCentre();
+
+    drag(view()->nodeViewCentre(broker), end);
+    QVERIFY(view()->isDrawingEdge());
+    // The drop target is highlighted, and the cursor tells whether releasing here creates a trigger.
+    QCOMPARE(view()->dropTargetId(), drawn ? target : QString());
+    QCOMPARE(view()->cursor().shape(), drawn ? Qt::DragLinkCursor : Qt::ForbiddenCursor);
+    QTest::mouseRelease(view(), Qt::LeftButton, {}, end.toPoint());
+    QVERIFY(!view()->isDrawingEdge());
+    QCOMPARE(drawnSpy.count(), drawn ? 1 : 0);
+    if (drawn)
+        QCOMPARE(drawnSpy.first(), QVariantList({ broker, target }));
+    QCOMPARE(rewiredSpy.count(), 0);
+    // Drawing is not panning.
+    QCOMPARE(view()->viewCentre(), centre);
+}
+
+void TestGraphView::rewireTrigger_data()
+{
+    QTest::addColumn<QString>("trigger");
+    QTest::addColumn<bool>("selectFirst");
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<bool>("rewired");
+    const auto solo = triggerId(u"solo"_s);
+    const auto shared = triggerId(u"small-t1"_s); // one of three triggers delivering to worker-0
+    QTest::addRow("only trigger of its subscriber") << solo << false << serviceId(u"worker-3"_s) << true;
+    QTest::addRow("selected one of several") << shared << true << serviceId(u"worker-3"_s) << true;
+    QTest::addRow("onto a broker") << solo << false << brokerId(u"big"_s) << true;
+    QTest::addRow("onto its own subscriber") << solo << false << serviceId(u"lonely"_s) << false;
+    QTest::addRow("onto a Deployment") << solo << false << deploymentId(u"legacy"_s) << false;
+    QTest::addRow("onto a missing object") << shared << true << serviceId(u"ghost"_s) << false;
+    QTest::addRow("onto empty space") << shared << true << QString() << false;
+}
+
+void TestGraphView::rewireTrigger()
+{
+    QFETCH(QString, trigger);
+    QFETCH(bool, selectFirst);
+    QFETCH(QString, target);
+    QFETCH(bool, rewired);
+    addDrawingTargets();
+    view()->selectNode(selectFirst ? trigger : QString());
+    view()->fitToView();
+    const auto edge = deliveryEdgeOf(trigger);
+    QVERIFY(!edge.isEmpty());
+    const auto tip = view()->edgeEndViewPoint(edge);
+    QVERIFY(view()->rect().contains(tip.toPoint()));
+    const auto end = target.isEmpty() ? emptyViewPoint() : view()->nodeViewCentre(target);
+    QVERIFY(!end.isNull());
+    QSignalSpy drawnSpy(view(), &GraphView::triggerDrawn);
+    QSignalSpy rewiredSpy(view(), &GraphView::triggerRewired);
+
+    // A little before the tip, on the arrow head.
+    drag(tip - QPointF(2, 0), end);
+    QVERIFY(view()->isDrawingEdge());
+    QCOMPARE(view()->dropTargetId(), rewired ? target : QString());
+    QTest::mouseRelease(view(), Qt::LeftButton, {}, end.toPoint());
+    QCOMPARE(rewiredSpy.count(), rewired ? 1 : 0);
+    if (rewired)
+        QCOMPARE(rewiredSpy.first(), QVariantList({ trigger, target }));
+    QCOMPARE(drawnSpy.count(), 0);
+    view()->selectNode({});
+}
+
+void TestGraphView::escapeCancelsDrawing()
+{
+    addDrawingTargets();
+    view()->fitToView();
+    view()->setFocus();
+    QSignalSpy drawnSpy(view(), &GraphView::triggerDrawn);
+    QSignalSpy selected(view(), &GraphView::nodeSelected);
+    const auto target = serviceId(u"worker-3"_s);
+    const auto end = view()->nodeViewCentre(target);
+    drag(view()->nodeViewCentre(brokerId(u"small"_s)), end);
+    QCOMPARE(view()->dropTargetId(), target);
+    QTest::keyClick(view(), Qt::Key_Escape);
+    QVERIFY(!view()->isDrawingEdge());
+    QVERIFY(view()->dropTargetId().isEmpty());
+    QCOMPARE(view()->cursor().shape(), Qt::ArrowCursor);
+    // The release that ends the cancelled drag neither draws nor selects.
+    QTest::mouseRelease(view(), Qt::LeftButton, {}, end.toPoint());
+    QCOMPARE(drawnSpy.count(), 0);
+    QCOMPARE(selected.count(), 0);
+}
+
+void TestGraphView::clickAndPanStillWork()
+{
+    addDrawingTargets();
+    view()->fitToView();
+    view()->selectNode({});
+    QSignalSpy drawnSpy(view(), &GraphView::triggerDrawn);
+    // A click on a broker selects it.
+    const auto broker = brokerId(u"small"_s);
+    QTest::mouseClick(view(), Qt::LeftButton, {}, view()->nodeViewCentre(broker).toPoint());
+    QCOMPARE(view()->selectedNodeId(), broker);
+    // A drag from empty space pans, and selects nothing.
+    const auto centre = view()->viewCentre();
+    const auto start = emptyViewPoint();
+    QVERIFY(!start.isNull());
+    drag(start, start + QPointF(40, 30));
+    QVERIFY(!view()->isDrawingEdge());
+    QTest::mouseRelease(view(), Qt::LeftButton, {}, (start + QPointF(40, 30)).toPoint());
+    QCOMPARE(view()->viewCentre(), centre - QPointF(40, 30) / view()->zoom());
+    QCOMPARE(view()->selectedNodeId(), broker);
+    QCOMPARE(drawnSpy.count(), 0);
+    view()->selectNode({});
+    view()->fitToView();
+}
+
+void TestGraphView::hoverCursorShowsTheGesture_data()
+{
+    QTest::addColumn<QString>("over"); // a node id, an edge id for its arrow tip, or empty for empty space
+    QTest::addColumn<Qt::CursorShape>("shape");
+    QTest::addRow("broker: draw a trigger") << brokerId(u"small"_s) << Qt::CrossCursor;
+    QTest::addRow("trigger's arrow tip: re-wire") << u"edge"_s << Qt::SizeAllCursor;
+    QTest::addRow("service: pan") << serviceId(u"worker-3"_s) << Qt::ArrowCursor;
+    QTest::addRow("empty space: pan") << QString() << Qt::ArrowCursor;
+}
+
+void TestGraphView::hoverCursorShowsTheGesture()
+{
+    QFETCH(QString, over);
+    QFETCH(Qt::CursorShape, shape);
+    addDrawingTargets();
+    view()->fitToView();
+    QPointF pos;
+    if (over == u"edge")
+        pos = view()->edgeEndViewPoint(deliveryEdgeOf(triggerId(u"solo"_s))) - QPointF(2, 0);
+    else
+        pos = over.isEmpty() ? emptyViewPoint() : view()->nodeViewCentre(over);
+    // Hover moves are sent as they come from the window system; QTest::mouseMove without a button moves the cursor.
+    QMouseEvent move(QEvent::MouseMove, pos, view()->mapToGlobal(pos), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(view(), &move);
+    QCOMPARE(view()->cursor().shape(), shape);
+}
+
+void TestGraphView::newTriggerFromTheMenu()
+{
+    const auto broker = brokerId(u"small"_s);
+    QVERIFY(view()->actionsFor(broker).contains(GraphView::NodeAction::NewTrigger));
+    QVERIFY(!view()->actionsFor(serviceId(u"worker-0"_s)).contains(GraphView::NodeAction::NewTrigger));
+    QVERIFY(view()->actionText(GraphView::NodeAction::NewTrigger, broker).contains(u"New trigger"_s));
+    QSignalSpy drawnSpy(view(), &GraphView::triggerDrawn);
+    view()->triggerAction(GraphView::NodeAction::NewTrigger, broker);
+    QCOMPARE(drawnSpy.count(), 1);
+    QCOMPARE(drawnSpy.first(), QVariantList({ broker, QString() }));
+}
+
+namespace {
+class PaintCounter : public QObject {
+public:
+    int paints = 0;
+
+protected:
+    bool eventFilter(QObject*, QEvent* event) override
+    {
+        if (event->type() == QEvent::Paint)
+            ++paints;
+        return false;
+    }
+};
+
+// Pixels of the drafts' colour on the light palette the test runs with; nothing else in the graph is that pink.
+int draftPixels(GraphView* view)
+{
+    QImage frame(view->size(), QImage::Format_ARGB32_Premultiplied);
+    QPainter painter(&frame);
+    view->renderView(&painter, frame.rect());
+    painter.end();
+    const QColor pink(0xc2, 0x18, 0x5b);
+    int count = 0;
+    for (int y = 0; y < frame.height(); ++y) {
+        for (int x = 0; x < frame.width(); ++x)
+            count += frame.pixelColor(x, y) == pink ? 1 : 0;
+    }
+    return count;
+}
+} // namespace
+
+void TestGraphView::draftEdgesAreOverlays()
+{
+    addDrawingTargets();
+    view()->selectNode({});
+    view()->fitToView();
+    PaintCounter counter;
+    view()->installEventFilter(&counter);
+    QSignalSpy applied(view(), &GraphView::layoutApplied);
+    const QRectF broker = view()->nodeRect(brokerId(u"small"_s));
+    QCOMPARE(draftPixels(view()), 0);
+
+    const QList<DraftEdge> drafts {
+        { u"new"_s, brokerId(u"small"_s), serviceId(u"worker-3"_s), u"new trigger"_s },
+        // A folded trigger's draft starts at its bundle.
+        { u"rewire"_s, triggerId(bigTrigger(0)), serviceId(u"lonely"_s), u"big-t00 → lonely"_s },
+        { u"nowhere"_s, brokerId(u"no-such-broker"_s), serviceId(u"worker-0"_s), u"skipped"_s },
+    };
+    view()->setDraftEdges(drafts);
+    QTRY_VERIFY(counter.paints > 0);
+    QVERIFY(view()->draftEdges() == drafts);
+    QVERIFY(view()->isDraftEdgeShown(u"new"_s));
+    QVERIFY(view()->isDraftEdgeShown(u"rewire"_s));
+    QVERIFY(!view()->isDraftEdgeShown(u"nowhere"_s));
+    QVERIFY(draftPixels(view()) > 0);
+
+    const int paints = counter.paints;
+    view()->setDraftEdges({});
+    QTRY_VERIFY(counter.paints > paints);
+    QVERIFY(!view()->isDraftEdgeShown(u"new"_s));
+    QCOMPARE(draftPixels(view()), 0);
+    // Overlays only: nothing was laid out again, nothing moved.
+    QVERIFY(!view()->isLayoutRunning());
+    QCOMPARE(applied.count(), 0);
+    QCOMPARE(view()->nodeRect(brokerId(u"small"_s)), broker);
+    view()->removeEventFilter(&counter);
 }
 
 void TestGraphView::cleanupTestCase()

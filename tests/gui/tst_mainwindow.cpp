@@ -20,6 +20,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -81,9 +82,20 @@ void TestMainWindow::demoFillsTheGraph()
 
 void TestMainWindow::backlogChartGetsPoints()
 {
+    // Charts are drawn only while they are on screen.
+    QTabWidget* tabs = nullptr;
+    const auto tabWidgets = m_window->findChildren<QTabWidget*>();
+    for (auto* candidate : tabWidgets) {
+        if (candidate->indexOf(m_window->backlogPage()) >= 0)
+            tabs = candidate;
+    }
+    QVERIFY(tabs);
+    auto* previous = tabs->currentWidget();
+    tabs->setCurrentWidget(m_window->backlogPage());
     auto* charts = m_window->backlogPage()->charts();
     QTRY_VERIFY_WITH_TIMEOUT(charts->backlogChart()->pointCount() >= 2, 20000);
     QTRY_VERIFY_WITH_TIMEOUT(charts->replicaChart()->pointCount() >= 2, 20000);
+    tabs->setCurrentWidget(previous);
 }
 
 void TestMainWindow::publishesATestEvent_data()

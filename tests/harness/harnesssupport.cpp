@@ -65,10 +65,11 @@ QString randomHex(int bytes)
     return QString::fromLatin1(data.toHex());
 }
 
-QString runScript(const QString& script, int timeoutMs, QString* error)
+QString runScript(const QString& script, int timeoutMs, QString* error, const QProcessEnvironment& environment)
 {
     qInfo("harness: running %s", qPrintable(script));
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     process.start(u"bash"_s, { script });
     if (!process.waitForFinished(timeoutMs) || process.exitStatus() != QProcess::NormalExit

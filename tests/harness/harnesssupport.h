@@ -25,8 +25,9 @@ QList<quint16> freePorts(int count);
 // bytes random bytes as lower-case hex.
 QString randomHex(int bytes);
 // Runs a helper script with bash and returns the last non-empty line it printed, which must be an existing folder;
-// its stderr goes to the test's.
-QString runScript(const QString& script, int timeoutMs, QString* error);
+// its stderr goes to the test's. environment: the script's (default: this process's).
+QString runScript(const QString& script, int timeoutMs, QString* error,
+    const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment());
 // Starts program in workingDir with stdout and stderr appended to logFile. The kernel kills it when the thread
 // that started it ends (the test's main thread), so a crash or a ctest timeout leaves nothing behind; the
 // parent-death signal survives exec, so a script that execs its server keeps it.

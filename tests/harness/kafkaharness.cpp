@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -59,7 +60,10 @@ qint64 offsetValue(const QString& text)
 
 } // namespace
 
-KafkaHarness::KafkaHarness() = default;
+KafkaHarness::KafkaHarness(const QString& version)
+    : m_requestedVersion(version.isEmpty() ? qEnvironmentVariable("MESHSCOPE_KAFKA_VERSION") : version)
+{
+}
 
 KafkaHarness::~KafkaHarness() { stop(); }
 
@@ -194,7 +198,8 @@ bool KafkaHarness::runTool(
     // A short-lived JVM: the serial collector and the quick compiler alone halve its run time on a busy machine.
     tool.start(javaProgram(),
         QStringList { u"-Xmx512m"_s, u"-XX:+UseSerialGC"_s, u"-XX:TieredStopAtLevel=1"_s, u"-Djava.awt.headless=true"_s,
-            u"-Dlog4j2.configurationFile="_s + path(u"log4j2-tools.properties"_s), u"-cp"_s, m_libsDir + u"/*"_s,
+            u"-Dlog4j2.configurationFile="_s + path(u"log4j2-tools.properties"_s),
+            u"-Dlog4j.configuration=file:"_s + path(u"log4j-tools.properties"_s), u"-cp"_s, m_libsDir + u"/*"_s,
             mainClass }
             + args);
     if (!tool.waitForStarted()) {
@@ -284,9 +289,13 @@ bool KafkaHarness::locateJars(QString* error)
 {
     // Set by a developer who keeps Kafka's jars elsewhere; otherwise the script fetches or reuses them.
     m_libsDir = qEnvironmentVariable("MESHSCOPE_KAFKA_LIBS_DIR");
-    if (m_libsDir.isEmpty())
-        m_libsDir = runScript(
-            QStringLiteral(MESHSCOPE_SOURCE_DIR) + u"/tests/harness/kafka/fetch-kafka.sh"_s, FetchTimeoutMs, error);
+    if (m_libsDir.isEmpty()) {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        if (!m_requestedVersion.isEmpty())
+            environment.insert(u"MESHSCOPE_KAFKA_VERSION"_s, m_requestedVersion);
+        m_libsDir = runScript(QStringLiteral(MESHSCOPE_SOURCE_DIR) + u"/tests/harness/kafka/fetch-kafka.sh"_s,
+            FetchTimeoutMs, error, environment);
+    }
     if (m_libsDir.isEmpty())
         return false;
     const QStringList jars = QDir(m_libsDir).entryList({ u"kafka_2.13-*.jar"_s }, QDir::Files, QDir::Name);
@@ -353,9 +362,24 @@ bool KafkaHarness::writeConfiguration(QString* error)
                              u"appender.stderr.target = SYSTEM_ERR\n"_s
                              u"appender.stderr.layout.type = PatternLayout\n"_s
                              u"appender.stderr.layout.pattern = [%d] %p %m (%c)%n\n"_s;
+    // Kafka 3.x logs through log4j 1 (reload4j): the same, in its format. Each JVM gets both files and reads its own.
+    const QString brokerLog1 = u"log4j.rootLogger=WARN, file\n"_s
+                               u"log4j.appender.file=org.apache.log4j.FileAppender\n"_s
+                               u"log4j.appender.file.File="_s
+        + logFile()
+        + u"\nlog4j.appender.file.layout=org.apache.log4j.PatternLayout\n"_s
+          u"log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n\n"_s
+          u"log4j.logger.kafka.server.KafkaRaftServer=INFO\n"_s;
+    const QString toolsLog1 = u"log4j.rootLogger=WARN, stderr\n"_s
+                              u"log4j.appender.stderr=org.apache.log4j.ConsoleAppender\n"_s
+                              u"log4j.appender.stderr.Target=System.err\n"_s
+                              u"log4j.appender.stderr.layout=org.apache.log4j.PatternLayout\n"_s
+                              u"log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n\n"_s;
     return writeFile(path(u"server.properties"_s), server.join(u'\n') + u'\n', error)
         && writeFile(path(u"log4j2.properties"_s), brokerLog, error)
-        && writeFile(path(u"log4j2-tools.properties"_s), toolsLog, error);
+        && writeFile(path(u"log4j2-tools.properties"_s), toolsLog, error)
+        && writeFile(path(u"log4j.properties"_s), brokerLog1, error)
+        && writeFile(path(u"log4j-tools.properties"_s), toolsLog1, error);
 }
 
 bool KafkaHarness::formatStorage(QString* error)
@@ -375,8 +399,9 @@ bool KafkaHarness::startBroker(QString* error)
     m_broker = launch(javaProgram(),
         { u"-Xmx512m"_s, u"-Xms128m"_s, u"-XX:+UseG1GC"_s, u"-XX:MaxGCPauseMillis=20"_s,
             u"-XX:InitiatingHeapOccupancyPercent=35"_s, u"-XX:+ExplicitGCInvokesConcurrent"_s,
-            u"-Djava.awt.headless=true"_s, u"-Dlog4j2.configurationFile="_s + path(u"log4j2.properties"_s), u"-cp"_s,
-            m_libsDir + u"/*"_s, u"kafka.Kafka"_s, path(u"server.properties"_s) },
+            u"-Djava.awt.headless=true"_s, u"-Dlog4j2.configurationFile="_s + path(u"log4j2.properties"_s),
+            u"-Dlog4j.configuration=file:"_s + path(u"log4j.properties"_s), u"-cp"_s, m_libsDir + u"/*"_s,
+            u"kafka.Kafka"_s, path(u"server.properties"_s) },
         m_dir->path(), path(u"kafka.out"_s));
     const auto diagnostics = [this] { return logTail(path(u"kafka.out"_s)) + u'\n' + logTail(logFile()); };
 

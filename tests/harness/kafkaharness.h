@@ -38,7 +38,9 @@ public:
         bool operator==(const GroupOffset&) const = default;
     };
 
-    KafkaHarness();
+    // version: the Kafka release to run ("3.9.1"); empty = MESHSCOPE_KAFKA_VERSION, else fetch-kafka.sh's pinned one
+    // (4.1.2). Kafka 3.9.1 is the newest that librdkafka before 2.6.1 can authenticate to with SCRAM.
+    explicit KafkaHarness(const QString& version = QString());
     ~KafkaHarness();
     KafkaHarness(const KafkaHarness&) = delete;
     KafkaHarness& operator=(const KafkaHarness&) = delete;
@@ -70,7 +72,7 @@ public:
     QString version() const;
     // The folder of jars the broker and the tools run from.
     QString libsDir() const;
-    // The broker's log (log4j2, WARN and up plus its start and stop lines).
+    // The broker's log (log4j2 for Kafka 4, log4j 1 for 3.x: WARN and up plus its start and stop lines).
     QString logFile() const;
     // The broker's process id while it runs.
     QList<qint64> processIds() const;
@@ -95,6 +97,7 @@ private:
     QString path(const QString& name) const;
     QString javaProgram() const;
 
+    QString m_requestedVersion;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_broker;
     QString m_libsDir;

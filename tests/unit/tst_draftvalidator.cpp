@@ -189,7 +189,7 @@ private Q_SLOTS:
             << QByteArray(example + "  delivery:\n    deadLetterSink: {}\n") << false
             << u"spec.delivery.deadLetterSink needs a ref or a uri"_s << u"draft.yaml:17:5"_s;
         QTest::addRow("typo in spec") << variant("  subscriber:\n", "  subscribr:\n") << true
-                                      << u"unknown field spec.subscribr"_s << u"draft.yaml:11:3"_s;
+                                      << u"unknown field spec.subscribr: Knative's webhook rejects it"_s << u"draft.yaml:11:3"_s;
         QTest::addRow("not a Trigger") << QByteArray(
             "# a broker\napiVersion: eventing.knative.dev/v1\nkind: Broker\nmetadata:\n  name: b\n")
                                        << true << u"not a Trigger"_s << u"draft.yaml:2:1"_s;
@@ -219,6 +219,45 @@ private Q_SLOTS:
         QCOMPARE(match->location.toString(), location);
         for (const auto& issue : issues)
             QVERIFY2(issue.location.line > 0, qPrintable(issue.toString()));
+    }
+
+    void immutableBroker_data()
+    {
+        QTest::addColumn<QByteArray>("yaml");
+        QTest::addColumn<QString>("liveBroker");
+        QTest::addColumn<QString>("location"); // empty: no issue
+
+        QTest::addRow("unchanged") << example << u"default-event-broker"_s << QString();
+        QTest::addRow("changed") << example << u"other-broker"_s << u"draft.yaml:7:3"_s;
+        QTest::addRow("brokerRef instead")
+            << variant("  broker: default-event-broker\n", "  brokerRef:\n    name: default-event-broker\n")
+            << u"default-event-broker"_s << u"draft.yaml:6:1"_s;
+        QTest::addRow("brokerRef kept") << variant("  broker: default-event-broker\n", "  brokerRef: {name: b}\n")
+                                        << QString() << QString();
+        QTest::addRow("only the first trigger")
+            << QByteArray(example + "---\n" + example) << u"default-event-broker"_s << QString();
+    }
+
+    void immutableBroker()
+    {
+        QFETCH(QByteArray, yaml);
+        QFETCH(QString, liveBroker);
+        QFETCH(QString, location);
+        const auto issues = DraftValidator::validateTrigger(yaml, fileName, {}, {}, nullptr, liveBroker);
+        const auto match = std::find_if(issues.cbegin(), issues.cend(),
+            [](const SourceIssue& issue) { return issue.message.startsWith(u"spec.broker is immutable"_s); });
+        if (location.isEmpty()) {
+            QVERIFY2(match == issues.cend(), qPrintable(describe(issues)));
+            return;
+        }
+        QVERIFY2(match != issues.cend(), qPrintable(describe(issues)));
+        QCOMPARE(match->severity, SourceIssue::Severity::Error);
+        QCOMPARE(match->location.toString(), location);
+        QVERIFY2(match->message.contains(liveBroker), qPrintable(match->message));
+        // A new trigger may use any broker.
+        const auto asNew = DraftValidator::validateTrigger(yaml, fileName, {}, {});
+        QVERIFY(std::none_of(asNew.cbegin(), asNew.cend(),
+            [](const SourceIssue& issue) { return issue.message.startsWith(u"spec.broker is immutable"_s); }));
     }
 
     void durations_data()

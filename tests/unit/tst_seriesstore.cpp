@@ -4,6 +4,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 class TestSeriesStore : public QObject {
@@ -18,6 +20,16 @@ private Q_SLOTS:
     void since();
     void batchSignalsOnce();
     void removeAndClear();
+    void rangeFromRaw_data();
+    void rangeFromRaw();
+    void rangeKeepsExtremes();
+    void rangeLevel_data();
+    void rangeLevel();
+    void bucketOrder_data();
+    void bucketOrder();
+    void gaps();
+    void gapInBuckets();
+    void bucketsBounded();
 };
 
 namespace {
@@ -152,6 +164,202 @@ void TestSeriesStore::removeAndClear()
     store.clear();
     QVERIFY(store.seriesIds().isEmpty());
     QCOMPARE(spy.size(), 2);
+}
+
+void TestSeriesStore::rangeFromRaw_data()
+{
+    QTest::addColumn<QList<double>>("values");
+    QTest::addColumn<int>("maxPoints");
+    QTest::addColumn<QList<double>>("expected");
+
+    // Few points come back as they are.
+    QTest::addRow("under the limit") << QList<double> { 1, 2, 3 } << 10 << QList<double> { 1, 2, 3 };
+    QTest::addRow("at the limit") << QList<double> { 1, 2, 3, 4 } << 4 << QList<double> { 1, 2, 3, 4 };
+    // Groups of three: each yields its minimum and maximum in the order they happened.
+    QTest::addRow("min then max") << QList<double> { 5, 1, 9, 2, 7, 3 } << 4 << QList<double> { 1, 9, 2, 7 };
+    QTest::addRow("max then min") << QList<double> { 9, 5, 1, 7, 3, 2 } << 4 << QList<double> { 9, 1, 7, 2 };
+    QTest::addRow("flat group yields one point") << QList<double> { 4, 4, 4, 4, 4, 4 } << 4 << QList<double> { 4, 4 };
+    QTest::addRow("last group partial") << QList<double> { 1, 2, 3, 4, 5 } << 4 << QList<double> { 1, 3, 4, 5 };
+    QTest::addRow("maxPoints below two means two") << QList<double> { 3, 1, 2 } << 0 << QList<double> { 3, 1 };
+}
+
+void TestSeriesStore::rangeFromRaw()
+{
+    QFETCH(QList<double>, values);
+    QFETCH(int, maxPoints);
+    QFETCH(QList<double>, expected);
+
+    SeriesStore store;
+    for (qsizetype i = 0; i < values.size(); ++i)
+        store.append(u"s"_s, 1000 * (i + 1), values.at(i));
+    QList<double> ys;
+    const auto points = store.range(u"s"_s, 0, maxPoints);
+    for (qsizetype i = 0; i < points.size(); ++i) {
+        ys.append(points.at(i).y());
+        if (i > 0)
+            QVERIFY(points.at(i - 1).x() < points.at(i).x());
+    }
+    QCOMPARE(ys, expected);
+}
+
+// Whatever the reduction, a single spike in a long flat run survives.
+void TestSeriesStore::rangeKeepsExtremes()
+{
+    SeriesStore store(5000);
+    for (int i = 0; i < 5000; ++i)
+        store.append(u"s"_s, i * 1000, i == 3333 ? 1000 : (i == 1234 ? -50 : 10));
+    const auto points = store.range(u"s"_s, 0, 100);
+    QVERIFY(points.size() <= 100);
+    double low = 1e9;
+    double high = -1e9;
+    for (const auto& point : points) {
+        low = std::min(low, point.y());
+        high = std::max(high, point.y());
+    }
+    QCOMPARE(low, -50.0);
+    QCOMPARE(high, 1000.0);
+    QVERIFY(store.range(u"missing"_s, 0, 100).isEmpty());
+}
+
+void TestSeriesStore::rangeLevel_data()
+{
+    QTest::addColumn<qint64>("span");
+    QTest::addColumn<qint64>("expectedSpacing");
+
+    // Six hours of 5-second samples into a ring of 360 raw points (30 minutes).
+    QTest::addRow("5 minutes from raw points") << qint64(5 * 60'000) << qint64(5'000);
+    QTest::addRow("1 hour from minute buckets") << qint64(3'600'000) << qint64(60'000);
+    QTest::addRow("6 hours from five-minute buckets") << qint64(6 * 3'600'000) << qint64(300'000);
+}
+
+void TestSeriesStore::rangeLevel()
+{
+    QFETCH(qint64, span);
+    QFETCH(qint64, expectedSpacing);
+
+    SeriesStore store;
+    const qint64 start = 1'700'000'000'000;
+    const qint64 end = start + 6 * 3'600'000;
+    for (qint64 t = start; t < end; t += 5000)
+        store.append(u"s"_s, t, 7);
+    // A constant series yields one point per raw point or bucket, so the spacing tells the level.
+    const auto points = store.range(u"s"_s, end - span, 10'000);
+    QVERIFY(points.size() >= 2);
+    QCOMPARE(qint64(points.at(1).x() - points.at(0).x()), expectedSpacing);
+    QVERIFY(points.constFirst().x() >= double(end - span - expectedSpacing));
+    QCOMPARE(points.constLast().y(), 7.0);
+}
+
+void TestSeriesStore::bucketOrder_data()
+{
+    QTest::addColumn<QList<double>>("values");
+    QTest::addColumn<QList<double>>("expected");
+
+    QTest::addRow("single value") << QList<double> { 3 } << QList<double> { 3 };
+    QTest::addRow("rising") << QList<double> { 1, 2, 3 } << QList<double> { 1, 3 };
+    QTest::addRow("falling") << QList<double> { 3, 2, 1 } << QList<double> { 3, 1 };
+    QTest::addRow("peak then trough") << QList<double> { 5, 9, 4, 1, 6 } << QList<double> { 9, 1 };
+    QTest::addRow("trough then peak") << QList<double> { 5, 1, 4, 9, 6 } << QList<double> { 1, 9 };
+}
+
+// Each minute bucket keeps its minimum and maximum in the order they happened.
+void TestSeriesStore::bucketOrder()
+{
+    QFETCH(QList<double>, values);
+    QFETCH(QList<double>, expected);
+
+    SeriesStore store(2);
+    const qint64 minute = 1'700'000'040'000; // a whole minute
+    for (qsizetype i = 0; i < values.size(); ++i)
+        store.append(u"s"_s, minute + 1000 * i, values.at(i));
+    // Push the raw ring past the bucket, so range() reads the buckets.
+    store.append(u"s"_s, minute + 60'000, 0);
+    store.append(u"s"_s, minute + 61'000, 0);
+    QList<double> ys;
+    const auto points = store.range(u"s"_s, minute, 100);
+    for (const auto& point : points) {
+        if (point.x() < double(minute + 60'000))
+            ys.append(point.y());
+    }
+    QCOMPARE(ys, expected);
+}
+
+void TestSeriesStore::gaps()
+{
+    SeriesStore store;
+    QSignalSpy spy(&store, &SeriesStore::updated);
+    store.markGap(u"unknown"_s, 1000);
+    QCOMPARE(spy.size(), 0);
+    QVERIFY(store.seriesIds().isEmpty());
+
+    store.append(u"s"_s, 1000, 1);
+    store.append(u"s"_s, 2000, 2);
+    store.markGaps({ u"s"_s, u"unknown"_s }, 2500);
+    QCOMPARE(spy.size(), 3);
+    QCOMPARE(store.last(u"s"_s), std::nullopt);
+    // A long outage gives one marker, however often it is reported.
+    store.markGap(u"s"_s, 3000);
+    store.markGap(u"s"_s, 4000);
+    QCOMPARE(spy.size(), 3);
+    store.append(u"s"_s, 5000, 5);
+    QCOMPARE(store.last(u"s"_s), std::optional<double>(5));
+
+    const auto points = store.range(u"s"_s, 0, 100);
+    QCOMPARE(points.size(), 4);
+    QCOMPARE(points.at(2).x(), 2500.0);
+    QVERIFY(std::isnan(points.at(2).y()));
+    QCOMPARE(points.at(3), QPointF(5000, 5));
+    // points() leaves gaps out for callers that draw a plain line.
+    QCOMPARE(xs(store.points(u"s"_s)), (QList<double> { 1000, 2000, 5000 }));
+    QCOMPARE(store.size(u"s"_s), 4);
+    // A reduced range keeps the break.
+    SeriesStore many;
+    for (int i = 0; i < 100; ++i)
+        many.append(u"s"_s, i * 1000, i);
+    many.markGap(u"s"_s, 100'000);
+    for (int i = 200; i < 300; ++i)
+        many.append(u"s"_s, i * 1000, i);
+    const auto reduced = many.range(u"s"_s, 0, 20);
+    QVERIFY(reduced.size() <= 23);
+    QCOMPARE(std::count_if(reduced.cbegin(), reduced.cend(), [](const auto& p) { return std::isnan(p.y()); }), 1);
+}
+
+// An outage longer than a bucket leaves empty buckets: a gap at the coarse levels too, one marker per run.
+void TestSeriesStore::gapInBuckets()
+{
+    SeriesStore store(10);
+    const qint64 start = 1'700'000'040'000;
+    for (int i = 0; i < 24; ++i)
+        store.append(u"s"_s, start + i * 5000, 1); // minutes 0 and 1
+    for (int i = 0; i < 24; ++i)
+        store.append(u"s"_s, start + 5 * 60'000 + i * 5000, 2); // minutes 5 and 6
+    const auto points = store.range(u"s"_s, start, 1000);
+    QList<double> ys;
+    for (const auto& point : points)
+        ys.append(point.y());
+    QCOMPARE(ys.size(), 5);
+    QCOMPARE(ys.at(1), 1.0);
+    QVERIFY(std::isnan(ys.at(2)));
+    QCOMPARE(points.at(2).x(), double(start + 2 * 60'000));
+    QCOMPARE(ys.at(3), 2.0);
+}
+
+// Days of samples: the buckets wrap and the oldest are forgotten; samples older than a whole ring are dropped.
+void TestSeriesStore::bucketsBounded()
+{
+    SeriesStore store(10);
+    const qint64 start = 1'700'000'100'000;
+    const qint64 day = 24 * 3'600'000;
+    for (qint64 t = start; t < start + 3 * day; t += 60'000)
+        store.append(u"s"_s, t, double((t - start) / day));
+    store.append(u"s"_s, start, 99); // two days too late for any level
+    const qint64 end = start + 3 * day;
+    const auto all = store.range(u"s"_s, 0, 100'000);
+    QCOMPARE(all.size(), SeriesStore::fiveMinuteLevel.buckets);
+    QVERIFY(all.constFirst().x() >= double(end - day - SeriesStore::fiveMinuteLevel.bucketMs));
+    for (const auto& point : all)
+        QCOMPARE(point.y(), 2.0);
+    QCOMPARE(store.range(u"s"_s, end - 3'600'000, 100'000).size(), 60);
 }
 
 QTEST_GUILESS_MAIN(TestSeriesStore)

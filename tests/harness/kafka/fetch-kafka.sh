@@ -5,8 +5,11 @@
 # SLF4J 1.7 that Kafka's own distribution ships, so that the broker's log goes where the harness says. Progress
 # goes to stderr; the last line on stdout is the folder of jars. Safe to run again and from several processes.
 #
-# Environment: MESHSCOPE_KAFKA_VERSION overrides the pinned version (Kafka 4 needs Java 17); MAVEN_OPTS and
-# ~/.m2 are the caller's.
+# Kafka 3.x logs through log4j 1.x (reload4j, with the slf4j-reload4j binding kafka_2.13 brings itself): it gets no
+# log4j2 binding, since two SLF4J bindings would leave the choice to the class path's order.
+#
+# Environment: MESHSCOPE_KAFKA_VERSION overrides the pinned version (Kafka 4 needs Java 17; 3.9.1 is the newest
+# that librdkafka < 2.6.1 can authenticate to with SCRAM); MAVEN_OPTS and ~/.m2 are the caller's.
 set -euo pipefail
 
 kafka_version=${MESHSCOPE_KAFKA_VERSION:-4.1.2}
@@ -14,6 +17,13 @@ kafka_version=${MESHSCOPE_KAFKA_VERSION:-4.1.2}
 log4j_version=${MESHSCOPE_KAFKA_LOG4J_VERSION:-2.25.3}
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/meshscope/kafka/$kafka_version
 out=$cache/libs
+if [ "${kafka_version%%.*}" -ge 4 ]; then
+    logging_dependency="<dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId><version>$log4j_version</version></dependency>"
+    logging_jar=log4j-core-$log4j_version.jar
+else
+    logging_dependency=
+    logging_jar=slf4j-reload4j-*.jar
+fi
 log() { echo "fetch-kafka: $*" >&2; }
 
 ready() { [ -f "$out/.complete" ]; }
@@ -53,11 +63,7 @@ cat >"$staging/pom.xml" <<EOF
       <artifactId>kafka-tools</artifactId>
       <version>$kafka_version</version>
     </dependency>
-    <dependency>
-      <groupId>org.apache.logging.log4j</groupId>
-      <artifactId>log4j-slf4j-impl</artifactId>
-      <version>$log4j_version</version>
-    </dependency>
+    $logging_dependency
   </dependencies>
 </project>
 EOF
@@ -68,8 +74,8 @@ if ! mvn -B -q -f "$staging/pom.xml" dependency:copy-dependencies -DincludeScope
     log "Maven failed"
     exit 1
 fi
-for jar in "kafka_2.13-$kafka_version.jar" "kafka-tools-$kafka_version.jar" "log4j-core-$log4j_version.jar"; do
-    [ -f "$staging/libs/$jar" ] || { log "Maven brought no $jar"; exit 1; }
+for jar in "kafka_2.13-$kafka_version.jar" "kafka-tools-$kafka_version.jar" "$logging_jar"; do
+    compgen -G "$staging/libs/$jar" >/dev/null || { log "Maven brought no $jar"; exit 1; }
 done
 touch "$staging/libs/.complete"
 rm -rf "$out"
