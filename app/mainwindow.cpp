@@ -3,6 +3,7 @@
 
 #include "applydialog.h"
 #include "backlogpage.h"
+#include "brokerconnectiondialog.h"
 #include "clusterbar.h"
 #include "crdschema.h"
 #include "draftoverlay.h"
@@ -14,6 +15,8 @@
 #include "objectstore.h"
 #include "problemspane.h"
 #include "publisherpage.h"
+#include "rabbitqueuemonitor.h"
+#include "secretstore.h"
 #include "topologypage.h"
 #include "triggereditorpage.h"
 
@@ -182,6 +185,10 @@ void MainWindow::createMenus()
     });
     reconnect->setShortcut(QKeySequence(tr("F5")));
     cluster->addAction(tr("&Disconnect"), this, [this] { m_session->disconnectCluster(); });
+    cluster->addSeparator();
+    auto* brokers = cluster->addAction(tr("&Broker connections…"), this, &MainWindow::editBrokerConnections);
+    brokers->setShortcut(QKeySequence(tr("Ctrl+Shift+B")));
+    brokers->setToolTip(tr("Kafka and RabbitMQ connections for backlog measurements; secrets go to the keyring"));
 
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Meshscope"), this, [this] {
@@ -235,6 +242,8 @@ void MainWindow::updateCluster()
         return;
     }
     setWindowTitle(tr("Meshscope — %1").arg(cluster->context().context.name));
+    if (!m_session->backlog() && !m_session->rabbit())
+        restoreBrokerConnections();
     m_clusterBar->setNamespaces(m_session->clusterNamespaces(), cluster->namespaces());
     connect(cluster, &KubeSource::discovered, this, &MainWindow::updateClusterState);
     connect(cluster, &KubeSource::discoveryFailed, this, &MainWindow::updateClusterState);
@@ -244,6 +253,40 @@ void MainWindow::updateCluster()
             tr("Synced %1 objects from %2").arg(m_session->store()->size()).arg(m_session->clusterContext()), 8000);
     });
     updateClusterState();
+}
+
+void MainWindow::editBrokerConnections()
+{
+    auto* dialog = new BrokerConnectionDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &BrokerConnectionDialog::discoverRequested, m_session, &MeshSession::discoverKafkaBootstrapServers);
+    connect(m_session, &MeshSession::kafkaBootstrapDiscovered, dialog, &BrokerConnectionDialog::setDiscoveredBootstrap);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (const auto profile = dialog->kafkaProfile())
+            m_session->setKafkaProfile(*profile, dialog->kafkaSecret());
+        else if (!m_session->isDemo())
+            m_session->clearKafkaProfile();
+        if (const auto rabbit = dialog->rabbitConnection())
+            m_session->setRabbitConnection(*rabbit);
+        else
+            m_session->clearRabbitConnection();
+    });
+    dialog->open();
+}
+
+// The saved broker connections, with their secrets from the keyring, once a cluster is shown.
+void MainWindow::restoreBrokerConnections()
+{
+    auto* secrets = new SecretStore(this);
+    BrokerConnectionDialog::loadSaved(secrets, [this, secrets](const BrokerConnectionDialog::Saved& saved) {
+        secrets->deleteLater();
+        if (saved.kafka && !m_session->isDemo())
+            m_session->setKafkaProfile(*saved.kafka, saved.kafkaSecret);
+        if (saved.rabbit)
+            m_session->setRabbitConnection(*saved.rabbit);
+        if (!saved.errors.isEmpty())
+            statusBar()->showMessage(saved.errors.join(u' '), 15000);
+    });
 }
 
 void MainWindow::applyDraft(const QString& text, const QString& fileName)

@@ -41,6 +41,8 @@ private:
     void updateClusterState();
     void switchContext(const QString& context);
     void switchNamespaces(const QStringList& namespaces);
+    void editBrokerConnections();
+    void restoreBrokerConnections();
     void applyDraft(const QString& text, const QString& fileName);
     void deleteObject(const ObjectKey& key, const QString& apiVersion);
 

@@ -136,6 +136,7 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent, 
     m_columns->setStretchFactor(0, 2);
     m_columns->setStretchFactor(1, 3);
     m_columns->setStretchFactor(2, 2);
+    m_columns->setSizes({ 540, 460, 400 });
     m_columns->setChildrenCollapsible(false);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
