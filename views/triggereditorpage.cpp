@@ -123,20 +123,20 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent, 
     buttons->addWidget(m_deleteButton);
     setClusterAvailable(false);
 
+    // The form on the left; the text, its messages and the match preview stacked on the right.
     auto* textColumn = new QSplitter(Qt::Vertical);
     textColumn->addWidget(m_editor);
     textColumn->addWidget(m_issueList);
+    textColumn->addWidget(m_preview);
     textColumn->setStretchFactor(0, 4);
     textColumn->setStretchFactor(1, 1);
+    textColumn->setStretchFactor(2, 3);
     m_form->setStore(store);
     m_preview->setStore(store);
     m_columns->addWidget(m_form);
     m_columns->addWidget(textColumn);
-    m_columns->addWidget(m_preview);
-    m_columns->setStretchFactor(0, 2);
-    m_columns->setStretchFactor(1, 3);
-    m_columns->setStretchFactor(2, 2);
-    m_columns->setSizes({ 540, 460, 400 });
+    m_columns->setStretchFactor(0, 1);
+    m_columns->setStretchFactor(1, 1);
     m_columns->setChildrenCollapsible(false);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
