@@ -391,8 +391,8 @@ private Q_SLOTS:
         QString error;
         const auto schema = CrdSchema::fromCrd(crdWithSpec(specSchema), &error);
         QVERIFY2(!schema.isNull(), qPrintable(error));
-        const auto body = spec.startsWith('{') ? spec : '{' + spec + '}';
-        const auto yaml = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: " + body + "\n";
+        const QByteArray body = spec.startsWith('{') ? spec : '{' + spec + '}';
+        const QByteArray yaml = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: " + body + "\n";
         const auto issues = schema.validateYaml(yaml, fileName);
         if (message.isEmpty()) {
             QVERIFY2(issues.isEmpty(), qPrintable(describe(issues)));
