@@ -5,6 +5,7 @@
 #include "triggereditorpage.h"
 
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -48,6 +49,7 @@ private Q_SLOTS:
     void exportWritesEveryDraft();
     void undoIsPerDraft();
     void failedSaveKeepsTheText();
+    void draftsSurviveKilledApp();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -181,6 +183,36 @@ void TestTriggerEditorPage::failedSaveKeepsTheText()
     QVERIFY(error.contains(u"missing-folder"_s));
     QCOMPARE(page.text(), typed);
     QVERIFY(page.fileName().isEmpty());
+}
+
+// The real application, killed with SIGKILL while a draft is open: the next start has the draft back.
+void TestTriggerEditorPage::draftsSurviveKilledApp()
+{
+    const QString data = m_dir->filePath(u"data"_s);
+    const QString draftFile = m_dir->filePath(u"typed.yaml"_s);
+    {
+        QFile file(draftFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("apiVersion: eventing.knative.dev/v1\nkind: Trigger\nmetadata:\n  name: survivor\n# typed\n");
+    }
+    QProcess app;
+    auto environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"XDG_DATA_HOME"_s, data);
+    environment.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    app.setProcessEnvironment(environment);
+    app.start(QStringLiteral(MESHSCOPE_BINARY), { u"--demo"_s, u"--edit"_s, draftFile });
+    QVERIFY(app.waitForStarted());
+    const QString drafts = data + u"/Meshscope/meshscope/drafts"_s;
+    QTRY_VERIFY_WITH_TIMEOUT(DraftStore(drafts).load().size() >= 2, 20000);
+    app.kill();
+    QVERIFY(app.waitForFinished());
+    QCOMPARE(app.exitStatus(), QProcess::CrashExit);
+
+    TriggerEditorPage restored(&m_store, nullptr, drafts);
+    QStringList titles;
+    for (int i = 0; i < restored.draftCount(); ++i)
+        titles.append(restored.draftTitle(i));
+    QVERIFY2(titles.contains(u"survivor"_s), qPrintable(titles.join(u", "_s)));
 }
 
 QTEST_MAIN(TestTriggerEditorPage)
