@@ -68,6 +68,17 @@ private:
         QList<qint64> endOffsets; // -1 = unknown
         QList<qint64> lowOffsets;
     };
+    // What a group's last OffsetFetch answered, and for how many refreshes in a row nothing moved.
+    struct GroupMemory {
+        QHash<QPair<QString, int>, qint64> committed;
+        QHash<QString, QList<qint64>> endOffsets;
+        int quietRefreshes = 0;
+    };
+    // librdkafka 2.0.2 asks one group per request, and thousands of requests every few seconds cost most of the
+    // idle CPU. A group whose topics received nothing and whose commits did not move for quietAfter refreshes is
+    // asked only every quietEvery-th refresh (spread by group); new records on its topics bring it back at once.
+    static constexpr int quietAfter = 2;
+    static constexpr quint64 quietEvery = 3;
 
     static void onError(rd_kafka_t*, int error, const char* reason, void* opaque)
     {
@@ -128,6 +139,8 @@ private:
     HandlePtr m_handle;
     QueuePtr m_queue;
     std::map<QString, TopicPtr> m_topicHandles;
+    QHash<QString, GroupMemory> m_groups;
+    quint64 m_refreshCount = 0;
     quintptr m_nextRequest = 1;
 };
 
@@ -237,6 +250,26 @@ void LagRefresher::readCommitted(const QList<LagTarget>& targets, const QHash<QS
             groupTopics[target.group].insert(target.topic);
     }
     // librdkafka 2.0.2 takes one group per ListConsumerGroupOffsets call: all go out at once on one queue.
+    ++m_refreshCount;
+    for (auto it = m_groups.begin(); it != m_groups.end();)
+        it = groupTopics.contains(it.key()) ? std::next(it) : m_groups.erase(it);
+    const auto endsOf = [&topics](const QSet<QString>& names) {
+        QHash<QString, QList<qint64>> ends;
+        for (const auto& name : names)
+            ends.insert(name, topics.value(name).endOffsets);
+        return ends;
+    };
+    for (auto it = groupTopics.begin(); it != groupTopics.end();) {
+        const auto memory = m_groups.constFind(it.key());
+        const bool quiet = memory != m_groups.cend() && memory->quietRefreshes >= quietAfter
+            && memory->endOffsets == endsOf(it.value()) && (m_refreshCount + qHash(it.key())) % quietEvery != 0;
+        if (quiet) {
+            committed.insert(it.key(), memory->committed);
+            it = groupTopics.erase(it);
+        } else {
+            ++it;
+        }
+    }
     QHash<quintptr, QString> pending;
     const auto timeoutMs = static_cast<int>(
         std::max<qint64>(1, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count()));
@@ -297,6 +330,19 @@ void LagRefresher::readCommitted(const QList<LagTarget>& targets, const QHash<QS
     }
     for (const auto& group : std::as_const(pending))
         groupErrors.insert(group, u"committed offsets: timed out"_s);
+    for (auto it = groupTopics.cbegin(); it != groupTopics.cend(); ++it) {
+        if (groupErrors.contains(it.key())) {
+            m_groups.remove(it.key());
+            continue;
+        }
+        const auto offsets = committed.value(it.key());
+        const auto ends = endsOf(it.value());
+        auto& memory = m_groups[it.key()];
+        memory.quietRefreshes
+            = memory.committed == offsets && memory.endOffsets == ends ? memory.quietRefreshes + 1 : 0;
+        memory.committed = offsets;
+        memory.endOffsets = ends;
+    }
 }
 
 LagSnapshot LagRefresher::refresh(

@@ -8,6 +8,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void lag_data();
     void lag();
     void followsNewRecords();
+    void quietGroupStillSeesCommits();
     void unreachable();
     void invalidConfiguration();
     void stopEndsSnapshots();
@@ -161,6 +163,30 @@ void TestKafkaLagMonitor::followsNewRecords()
     QTRY_COMPARE_WITH_TIMEOUT(last.triggers.constFirst().totalLag, 7, 10000);
     QCOMPARE(last.triggers.constFirst().partitions[1].lag, 7);
     QCOMPARE(last.triggers.constFirst().partitions[1].endOffset, 27);
+}
+
+// A group that stopped moving is asked less often; a commit without new records still shows within a few refreshes.
+void TestKafkaLagMonitor::quietGroupStillSeesCommits()
+{
+    const QString group = u"knative-trigger-demo-quiet"_s;
+    commit(group, { 0, 0, 0 });
+    KafkaLagMonitor monitor({ { u"bootstrap.servers"_s, m_bootstrap } });
+    monitor.setTargets({ { { u"eventing.knative.dev"_s, u"Trigger"_s, u"demo"_s, u"quiet"_s }, topic, group } });
+    monitor.setInterval(200ms);
+    QList<qint64> totals;
+    connect(&monitor, &KafkaLagMonitor::snapshot, this,
+        [&totals](const LagSnapshot& snapshot) { totals.append(snapshot.triggers.constFirst().totalLag); });
+    monitor.start();
+    // Long enough to be quiet: every refresh gave the same lag.
+    QTRY_VERIFY_WITH_TIMEOUT(totals.size() >= 6, 10000);
+    const qint64 before = totals.constLast();
+    QVERIFY(before > 0);
+    QVERIFY(std::all_of(totals.cbegin(), totals.cend(), [before](qint64 total) { return total == before; }));
+
+    const auto seen = totals.size();
+    commit(group, { 1, 1, 1 });
+    QTRY_COMPARE_WITH_TIMEOUT(totals.constLast(), before - 3, 10000);
+    QVERIFY2(totals.size() - seen <= 4, "seen within quietEvery refreshes (plus the one in flight)");
 }
 
 void TestKafkaLagMonitor::unreachable()
