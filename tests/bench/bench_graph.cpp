@@ -5,6 +5,7 @@
 //
 // Each mesh size runs in a child process (`bench_graph --nodes N`), so that its resident memory is its own and not
 // what the allocator kept from a previous size.
+#include "benchsupport.h"
 #include "graphlayout.h"
 #include "graphview.h"
 #include "manifestparser.h"
@@ -69,19 +70,6 @@ double bestOfMs(int runs, const std::function<void()>& work)
     for (int i = 0; i < runs; ++i)
         best = std::min(best, elapsedMs(work));
     return best;
-}
-
-// VmRSS of this process in MB.
-double residentMb()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const auto& line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    }
-    return 0;
 }
 
 GraphLayoutInput layoutInput(const TopologyGraph& graph)

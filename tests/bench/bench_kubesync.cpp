@@ -8,6 +8,7 @@
 // The parent starts the API server, creates the objects (not measured) and, later, makes the churn; the
 // measurements run in a child process (`bench_kubesync --measure ...`) whose memory and event loop are its own.
 // MESHSCOPE_BENCH_CHURN_SECONDS shortens the churn (default 60).
+#include "benchsupport.h"
 #include "kubebulk.h"
 #include "kubeharness.h"
 #include "kubesource.h"
@@ -41,18 +42,6 @@ void report(const char* metric, double value, const char* unit)
     std::printf(
         "{\"bench\": \"kubesync\", \"metric\": \"%s\", \"value\": %.3f, \"unit\": \"%s\"}\n", metric, value, unit);
     std::fflush(stdout);
-}
-
-double residentMb()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const auto& line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    }
-    return 0;
 }
 
 int churnSeconds()

@@ -4,6 +4,7 @@
 // full store; the time of the chart queries for 5 minutes, 1 hour and 24 hours at 1,000 points. Prints one JSON
 // line per figure; fails when the day takes 100 MB or more.
 
+#include "benchsupport.h"
 #include "seriesstore.h"
 
 #include <QCoreApplication>
@@ -27,19 +28,6 @@ void report(const char* metric, double value, const char* unit)
     std::printf(
         "{\"bench\": \"seriesstore\", \"metric\": \"%s\", \"value\": %.3f, \"unit\": \"%s\"}\n", metric, value, unit);
     std::fflush(stdout);
-}
-
-// VmRSS of this process in MB.
-double residentMb()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const auto& line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
-    }
-    return 0;
 }
 
 // A small fast generator, so filling a day takes seconds.
