@@ -222,18 +222,23 @@ void MainWindow::updateCluster()
     if (kubeconfig)
         m_clusterBar->setContexts(kubeconfig->contextNames(), m_session->clusterContext());
     m_editor->setClusterAvailable(cluster != nullptr, m_session->clusterContext());
-    m_editor->setSchema({});
-    if (auto* client = m_session->client()) {
-        // The cluster's own Trigger CRD, where the user may read it; otherwise the shipped schema stays.
-        client->get(
-            QStringLiteral("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/triggers.eventing.knative.dev"), {},
-            [editor = QPointer(m_editor)](const KubeResponse& response) {
-                if (!editor || response.httpStatus != 200)
-                    return;
-                if (const auto schema = CrdSchema::fromCrd(response.body); !schema.isNull())
-                    editor->setSchema(schema);
-            },
-            QStringLiteral("get"), QStringLiteral("customresourcedefinitions"));
+    // The cluster's own Trigger CRD, where the user may read it; otherwise the shipped schema stays. Asked once per
+    // connection, not on every update of the cluster's state.
+    auto* client = m_session->client();
+    if (client != m_schemaClient) {
+        m_schemaClient = client;
+        m_editor->setSchema({});
+        if (client)
+            client->get(
+                QStringLiteral("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/triggers.eventing.knative.dev"),
+                {},
+                [editor = QPointer(m_editor)](const KubeResponse& response) {
+                    if (!editor || response.httpStatus != 200)
+                        return;
+                    if (const auto schema = CrdSchema::fromCrd(response.body); !schema.isNull())
+                        editor->setSchema(schema);
+                },
+                QStringLiteral("get"), QStringLiteral("customresourcedefinitions"));
     }
     if (!cluster) {
         m_clusterBar->setKindStates({});

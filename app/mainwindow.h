@@ -4,10 +4,12 @@
 #include "knativeobject.h"
 
 #include <QMainWindow>
+#include <QPointer>
 
 class BacklogPage;
 class ClusterBar;
 class QToolBar;
+class KubeClient;
 class MeshSession;
 class ProblemsPane;
 class PublisherPage;
@@ -58,4 +60,6 @@ private:
     QLabel* m_clusterBanner;
     ClusterBar* m_clusterBar;
     QToolBar* m_clusterToolBar;
+    // The connection whose Trigger CRD the editor validates against.
+    QPointer<KubeClient> m_schemaClient;
 };
