@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "kafkaprofile.h"
 
+#include "secretredactor.h"
+
 #include <librdkafka/rdkafka.h>
 
 #include <QJsonValue>
@@ -94,6 +96,7 @@ QString KafkaProfile::validate() const
 
 QMap<QString, QString> KafkaProfile::toKafkaConfig(const QString& secret) const
 {
+    SecretRedactor::registerSecret(secret);
     QMap<QString, QString> config {
         { u"bootstrap.servers"_s, bootstrapServers.trimmed() },
         { u"security.protocol"_s, securityName(security) },
@@ -195,9 +198,22 @@ QString KafkaProfile::explainError(const QString& error) const
         return {};
     const QString where = u"Kafka at "_s % describe() % u": "_s;
     QString cause;
-    if (error.contains(u"SASL authentication error"_s, Qt::CaseInsensitive)
+    if (mechanism == Mechanism::OAuthBearer && !tokenEndpoint.isEmpty() && !librdkafkaSupportsOidc()) {
+        cause = u"this build's librdkafka (%1) cannot fetch tokens from a token endpoint (it was built without "_s
+                u"libcurl): leave the token endpoint empty and enter a static token"_s.arg(
+                    QString::fromLatin1(rd_kafka_version_str()));
+    } else if (error.contains(u"certificate verify failed"_s, Qt::CaseInsensitive)) {
+        cause = caFile.isEmpty()
+            ? u"the brokers' certificate is not trusted: none of the system's CAs signed it; enter the CA file of "_s
+              u"the brokers' certificates"_s
+            : u"the brokers' certificate is not trusted: the CA file %1 does not hold the CA that signed it, or "_s
+              u"the certificate does not name the host"_s.arg(caFile);
+    } else if (error.contains(u"SASL authentication error"_s, Qt::CaseInsensitive)
         || error.contains(u"Authentication failed"_s, Qt::CaseInsensitive)) {
-        cause = u"authentication failed: check the user name and the password or token"_s;
+        cause = mechanism == Mechanism::OAuthBearer
+            ? u"authentication failed: the brokers refused the token (expired, not yet valid, malformed, or not "_s
+              u"signed as their validator expects)"_s
+            : u"authentication failed: check the user name and the password or token"_s;
         if (isScram(mechanism) && librdkafkaHasScramBug())
             cause += u". If the brokers run Kafka 4 or newer, the cause may be a known SCRAM bug of librdkafka before "
                      u"2.6.1 (this build has %1), which Kafka 4 rejects as invalid credentials: use PLAIN or a newer "
@@ -217,3 +233,16 @@ QString KafkaProfile::explainError(const QString& error) const
 }
 
 bool librdkafkaHasScramBug() { return rd_kafka_version() < 0x020601ff; }
+
+bool librdkafkaSupportsOidc()
+{
+    static const bool supported = [] {
+        rd_kafka_conf_t* conf = rd_kafka_conf_new();
+        char message[256];
+        const bool ok
+            = rd_kafka_conf_set(conf, "sasl.oauthbearer.method", "oidc", message, sizeof message) == RD_KAFKA_CONF_OK;
+        rd_kafka_conf_destroy(conf);
+        return ok;
+    }();
+    return supported;
+}

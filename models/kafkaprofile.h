@@ -61,3 +61,6 @@ struct KafkaProfile {
 // Whether the linked librdkafka has the SCRAM bug that Kafka 4 brokers refuse (confluentinc/librdkafka#4895: the
 // client nonce is sent twice; fixed in 2.6.1).
 bool librdkafkaHasScramBug();
+// Whether the linked librdkafka can fetch OAUTHBEARER tokens from a token endpoint (sasl.oauthbearer.method=oidc):
+// it needs libcurl at build time, which Debian 12's 2.0.2 was built without.
+bool librdkafkaSupportsOidc();

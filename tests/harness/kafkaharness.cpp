@@ -4,11 +4,14 @@
 #include "harnesssupport.h"
 #include "kafkaclient.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
@@ -24,6 +27,7 @@ constexpr int ReadyTimeoutMs = 90'000;
 constexpr int FormatTimeoutMs = 60'000;
 constexpr int ShutdownGraceMs = 30'000;
 constexpr int FetchTimeoutMs = 30 * 60 * 1000; // Maven on a cold cache and a slow network
+constexpr int OpensslTimeoutMs = 30'000;
 const QString PlainUser = u"meshscope-plain"_s;
 const QString ScramUser = u"meshscope-scram"_s;
 
@@ -49,6 +53,33 @@ bool writeFile(const QString& fileName, const QString& text, QString* error)
         return false;
     }
     return true;
+}
+
+// Runs openssl in dir; false with its output when it fails.
+bool runOpenssl(const QString& dir, const QStringList& args, QString* error)
+{
+    QProcess openssl;
+    openssl.setWorkingDirectory(dir);
+    openssl.setStandardInputFile(QProcess::nullDevice());
+    openssl.setProcessChannelMode(QProcess::MergedChannels);
+    openssl.start(u"openssl"_s, args);
+    if (!openssl.waitForStarted()) {
+        *error = u"cannot run openssl (Debian package openssl): "_s + openssl.errorString();
+        return false;
+    }
+    if (!openssl.waitForFinished(OpensslTimeoutMs) || openssl.exitStatus() != QProcess::NormalExit
+        || openssl.exitCode() != 0) {
+        openssl.kill();
+        openssl.waitForFinished();
+        *error = u"openssl %1 failed: %2"_s.arg(args.join(u' '), QString::fromUtf8(openssl.readAll()).trimmed());
+        return false;
+    }
+    return true;
+}
+
+QByteArray base64Url(const QByteArray& bytes)
+{
+    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
 qint64 offsetValue(const QString& text)
@@ -85,17 +116,22 @@ bool KafkaHarness::start(QString* error)
         failure = m_dir->errorString();
         return fail(u"cannot create a temporary folder"_s);
     }
-    const QList<quint16> ports = freePorts(3);
-    if (ports.size() != 3) {
+    const int portCount = m_tls ? 5 : 3;
+    const QList<quint16> ports = freePorts(portCount);
+    if (ports.size() != portCount) {
         failure = u"no free loopback port"_s;
         return fail(u"cannot start"_s);
     }
     m_port = ports[0];
     m_saslPort = ports[1];
     m_controllerPort = ports[2];
+    m_sslPort = m_tls ? ports[3] : 0;
+    m_saslSslPort = m_tls ? ports[4] : 0;
     m_clusterId = randomClusterId();
     m_plainPassword = randomHex(12);
     m_scramPassword = randomHex(12);
+    if (m_tls && !makeCertificates(&failure))
+        return fail(u"cannot make the TLS certificates"_s);
     if (!writeConfiguration(&failure))
         return fail(u"cannot write the configuration"_s);
     QElapsedTimer step;
@@ -105,9 +141,11 @@ bool KafkaHarness::start(QString* error)
     const qint64 formatMs = step.restart();
     if (!startBroker(&failure))
         return fail(u"the broker did not start"_s);
-    qInfo("KafkaHarness: Kafka %s ready at %s (SASL %s) in %lld ms (format %lld ms, broker %lld ms); files in %s",
-        qPrintable(version()), qPrintable(bootstrapServers()), qPrintable(saslBootstrapServers()), total.elapsed(),
-        formatMs, step.elapsed(), qPrintable(m_dir->path()));
+    const QString tls
+        = m_tls ? u", SSL "_s + sslBootstrapServers() + u", SASL_SSL "_s + saslSslBootstrapServers() : QString();
+    qInfo("KafkaHarness: Kafka %s ready at %s (SASL %s%s) in %lld ms (format %lld ms, broker %lld ms); files in %s",
+        qPrintable(version()), qPrintable(bootstrapServers()), qPrintable(saslBootstrapServers()), qPrintable(tls),
+        total.elapsed(), formatMs, step.elapsed(), qPrintable(m_dir->path()));
     return true;
 }
 
@@ -161,6 +199,34 @@ bool KafkaHarness::restart(QString* error)
 QString KafkaHarness::bootstrapServers() const { return u"127.0.0.1:%1"_s.arg(m_port); }
 
 QString KafkaHarness::saslBootstrapServers() const { return u"127.0.0.1:%1"_s.arg(m_saslPort); }
+
+void KafkaHarness::setTlsEnabled(bool enabled) { m_tls = enabled; }
+
+void KafkaHarness::setOAuthBearerEnabled(bool enabled) { m_oauthBearer = enabled; }
+
+QString KafkaHarness::sslBootstrapServers() const { return m_sslPort ? u"127.0.0.1:%1"_s.arg(m_sslPort) : QString(); }
+
+QString KafkaHarness::saslSslBootstrapServers() const
+{
+    return m_saslSslPort ? u"127.0.0.1:%1"_s.arg(m_saslSslPort) : QString();
+}
+
+QString KafkaHarness::caFile() const { return m_tls ? path(u"ca.pem"_s) : QString(); }
+
+QString KafkaHarness::unsecuredToken(const QString& subject, qint64 lifetimeSeconds)
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    // An expired token was also issued in the past, so that only its expiry is wrong.
+    const qint64 issued = lifetimeSeconds > 0 ? now : now + 2 * lifetimeSeconds;
+    const QJsonObject header { { u"alg"_s, u"none"_s } };
+    const QJsonObject claims {
+        { u"sub"_s, subject },
+        { u"iat"_s, issued },
+        { u"exp"_s, now + lifetimeSeconds },
+    };
+    return QString::fromLatin1(base64Url(QJsonDocument(header).toJson(QJsonDocument::Compact)) + '.'
+        + base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact)) + '.');
+}
 
 QString KafkaHarness::plainUser() { return PlainUser; }
 
@@ -312,13 +378,65 @@ bool KafkaHarness::locateJars(QString* error)
     return true;
 }
 
+bool KafkaHarness::makeCertificates(QString* error)
+{
+    // Elliptic-curve keys: made in milliseconds. The server's certificate names 127.0.0.1 as an IP and as a DNS name:
+    // librdkafka checks the host name of the advertised address, which is that IP.
+    const QString dir = m_dir->path();
+    const QStringList ecKey { u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s };
+    if (!writeFile(path(u"server-ext.cnf"_s),
+            u"subjectAltName=IP:127.0.0.1,DNS:127.0.0.1,DNS:localhost\n"_s
+            u"basicConstraints=CA:FALSE\n"_s
+            u"keyUsage=digitalSignature,keyEncipherment\n"_s
+            u"extendedKeyUsage=serverAuth\n"_s,
+            error))
+        return false;
+    const bool made
+        = runOpenssl(dir,
+              QStringList { u"req"_s, u"-x509"_s } + ecKey
+                  + QStringList { u"-keyout"_s, u"ca.key"_s, u"-out"_s, u"ca.pem"_s, u"-days"_s, u"2"_s, u"-subj"_s,
+                      u"/CN=Meshscope test CA "_s + randomHex(4), u"-addext"_s, u"basicConstraints=critical,CA:TRUE"_s,
+                      u"-addext"_s, u"keyUsage=critical,keyCertSign,cRLSign"_s },
+              error)
+        && runOpenssl(dir,
+            QStringList { u"req"_s } + ecKey
+                + QStringList { u"-keyout"_s, u"server.key"_s, u"-out"_s, u"server.csr"_s, u"-subj"_s,
+                    u"/CN=localhost"_s },
+            error)
+        && runOpenssl(dir,
+            { u"x509"_s, u"-req"_s, u"-in"_s, u"server.csr"_s, u"-CA"_s, u"ca.pem"_s, u"-CAkey"_s, u"ca.key"_s,
+                u"-CAcreateserial"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"server-ext.cnf"_s, u"-out"_s,
+                u"server.pem"_s },
+            error);
+    if (!made)
+        return false;
+    // Kafka's PEM keystore: the unencrypted PKCS#8 key, then the certificate chain.
+    QByteArray keystore;
+    for (const QString& name : { u"server.key"_s, u"server.pem"_s, u"ca.pem"_s }) {
+        QFile file(path(name));
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = file.fileName() + u": "_s + file.errorString();
+            return false;
+        }
+        keystore += file.readAll();
+    }
+    return writeFile(path(u"keystore.pem"_s), QString::fromLatin1(keystore), error);
+}
+
 bool KafkaHarness::writeConfiguration(QString* error)
 {
-    const QString listeners = u"PLAINTEXT://127.0.0.1:%1,SASL_PLAINTEXT://127.0.0.1:%2"_s.arg(m_port).arg(m_saslPort);
+    QString listeners = u"PLAINTEXT://127.0.0.1:%1,SASL_PLAINTEXT://127.0.0.1:%2"_s.arg(m_port).arg(m_saslPort);
+    QStringList saslListeners { u"sasl_plaintext"_s };
+    if (m_tls) {
+        listeners += u",SSL://127.0.0.1:%1,SASL_SSL://127.0.0.1:%2"_s.arg(m_sslPort).arg(m_saslSslPort);
+        saslListeners.append(u"sasl_ssl"_s);
+    }
     const QString jaasPlain = u"org.apache.kafka.common.security.plain.PlainLoginModule required user_%1=\"%2\";"_s.arg(
         PlainUser, m_plainPassword);
     const QString jaasScram = u"org.apache.kafka.common.security.scram.ScramLoginModule required;"_s;
-    const QStringList server {
+    // Without a server callback handler Kafka validates OAUTHBEARER tokens with its unsecured JWS validator.
+    const QString jaasOAuth = u"org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;"_s;
+    QStringList server {
         u"process.roles=broker,controller"_s,
         u"node.id=1"_s,
         // A static quorum of one: the storage is formatted without --standalone and restarts need nothing else.
@@ -327,11 +445,10 @@ bool KafkaHarness::writeConfiguration(QString* error)
         u"listeners=%1,CONTROLLER://127.0.0.1:%2"_s.arg(listeners).arg(m_controllerPort),
         u"advertised.listeners="_s + listeners,
         u"inter.broker.listener.name=PLAINTEXT"_s,
-        u"listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT"_s,
-        u"sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512"_s,
-        u"listener.name.sasl_plaintext.plain.sasl.jaas.config="_s + jaasPlain,
-        u"listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config="_s + jaasScram,
-        u"listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="_s + jaasScram,
+        u"listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,"_s
+        u"CONTROLLER:PLAINTEXT"_s,
+        u"sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512"_s
+            + (m_oauthBearer ? u",OAUTHBEARER"_s : QString()),
         u"log.dirs="_s + path(u"data"_s),
         u"num.partitions=3"_s,
         // One node: the internal topics cannot have more replicas, and a rebalance need not wait for more members.
@@ -343,6 +460,16 @@ bool KafkaHarness::writeConfiguration(QString* error)
         u"share.coordinator.state.topic.min.isr=1"_s,
         u"group.initial.rebalance.delay.ms=0"_s,
     };
+    for (const QString& listener : std::as_const(saslListeners)) {
+        const QString prefix = u"listener.name."_s + listener;
+        server += QStringList { prefix + u".plain.sasl.jaas.config="_s + jaasPlain,
+            prefix + u".scram-sha-256.sasl.jaas.config="_s + jaasScram,
+            prefix + u".scram-sha-512.sasl.jaas.config="_s + jaasScram };
+        if (m_oauthBearer)
+            server.append(prefix + u".oauthbearer.sasl.jaas.config="_s + jaasOAuth);
+    }
+    if (m_tls)
+        server += QStringList { u"ssl.keystore.type=PEM"_s, u"ssl.keystore.location="_s + path(u"keystore.pem"_s) };
     // The broker's own lines go to kafka.log, WARN and up, plus the server's start and stop; the tools write
     // warnings to stderr only, so that their stdout is the table a test parses.
     const QString brokerLog = u"rootLogger.level = WARN\n"_s

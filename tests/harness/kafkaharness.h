@@ -18,8 +18,10 @@ class QTemporaryDir;
 // the test process dies first.
 //
 // Listeners on free loopback ports: PLAINTEXT for clients (bootstrapServers()), SASL_PLAINTEXT with the mechanisms
-// PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (saslBootstrapServers()) for credential tests, and the controller's. No
-// authorizer: every authenticated user may do everything. Settings for a single node: replication factor 1 for the
+// PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 (saslBootstrapServers()) for credential tests, and the controller's. On
+// request (setTlsEnabled(), setOAuthBearerEnabled(), before start()) also SSL and SASL_SSL listeners with a
+// certificate from the harness's own CA, and OAUTHBEARER on both SASL listeners. No authorizer: every authenticated
+// user may do everything. Settings for a single node: replication factor 1 for the
 // internal topics, 3 partitions for a topic created on first use, no initial rebalance delay.
 //
 // The calls block (a local event loop or a child process) while they wait. Use the harness from the main thread:
@@ -45,6 +47,15 @@ public:
     KafkaHarness(const KafkaHarness&) = delete;
     KafkaHarness& operator=(const KafkaHarness&) = delete;
 
+    // Adds an SSL and a SASL_SSL listener (the same mechanisms as SASL_PLAINTEXT). start() makes a CA and a server
+    // certificate for 127.0.0.1 and localhost with `openssl` (Debian package openssl) in the temporary folder; the
+    // broker reads them as a PEM keystore. Call before start().
+    void setTlsEnabled(bool enabled);
+    // Adds OAUTHBEARER to the SASL listeners, checked by Kafka's built-in validator of unsecured JWS tokens
+    // (OAuthBearerUnsecuredValidatorCallbackHandler): a token with "alg": "none", its principal in "sub", valid
+    // until "exp". See unsecuredToken(). Call before start().
+    void setOAuthBearerEnabled(bool enabled);
+
     // Fetches or reuses the jars, formats the storage, starts the broker and waits until it answers a metadata
     // request. False with a reason when anything fails; whatever was started is stopped again.
     bool start(QString* error);
@@ -61,6 +72,15 @@ public:
     QString bootstrapServers() const;
     // "127.0.0.1:<port>" of the SASL_PLAINTEXT listener (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512).
     QString saslBootstrapServers() const;
+    // "127.0.0.1:<port>" of the SSL and SASL_SSL listeners; empty without setTlsEnabled(true).
+    QString sslBootstrapServers() const;
+    QString saslSslBootstrapServers() const;
+    // The PEM file of the CA that signed the broker's certificate (subject alternative names IP 127.0.0.1 and DNS
+    // localhost); empty without TLS.
+    QString caFile() const;
+    // An unsecured JWS compact serialization (header {"alg":"none"}, empty signature) that the broker's OAUTHBEARER
+    // validator accepts: principal subject, issued now, expiring after lifetimeSeconds (negative: already expired).
+    static QString unsecuredToken(const QString& subject, qint64 lifetimeSeconds = 3600);
     // The PLAIN user, known to the listener's JAAS configuration.
     static QString plainUser();
     QString plainPassword() const;
@@ -92,6 +112,7 @@ public:
 private:
     bool locateJars(QString* error);
     bool writeConfiguration(QString* error);
+    bool makeCertificates(QString* error);
     bool formatStorage(QString* error);
     bool startBroker(QString* error);
     QString path(const QString& name) const;
@@ -108,4 +129,8 @@ private:
     quint16 m_port = 0;
     quint16 m_saslPort = 0;
     quint16 m_controllerPort = 0;
+    quint16 m_sslPort = 0;
+    quint16 m_saslSslPort = 0;
+    bool m_tls = false;
+    bool m_oauthBearer = false;
 };

@@ -177,10 +177,14 @@ private Q_SLOTS:
                                      << where.arg(u"PLAIN"_s)
                 + u"the brokers cannot be reached: check the bootstrap servers and that the cluster is up (Local: "
                   "Broker transport failure (1/1 brokers are down))"_s;
-        QTest::addRow("TLS") << u"PLAIN"_s << u"SSL handshake failed: certificate verify failed"_s
+        QTest::addRow("TLS") << u"PLAIN"_s << u"SSL handshake failed: unexpected eof while reading"_s
                              << where.arg(u"PLAIN"_s)
                 + u"the TLS handshake failed: check the CA file and the broker's certificate (SSL handshake failed: "
-                  "certificate verify failed)"_s;
+                  "unexpected eof while reading)"_s;
+        QTest::addRow("certificate not trusted") << u"PLAIN"_s << u"SSL handshake failed: certificate verify failed"_s
+                                                 << where.arg(u"PLAIN"_s)
+                + u"the brokers' certificate is not trusted: none of the system's CAs signed it; enter the CA file of "
+                  "the brokers' certificates (SSL handshake failed: certificate verify failed)"_s;
         QTest::addRow("other") << u"PLAIN"_s << u"topic does not exist"_s
                                << where.arg(u"PLAIN"_s) + u"topic does not exist"_s;
     }
@@ -193,6 +197,24 @@ private Q_SLOTS:
         KafkaProfile p = profile(KafkaProfile::Security::SaslSsl, *KafkaProfile::mechanismFromName(mechanism));
         QCOMPARE(p.explainError(error), expected);
         QCOMPARE(p.explainError(QString()), QString());
+    }
+
+    // An untrusted certificate with a CA file, a refused token, and a token endpoint this build cannot use.
+    void explainErrorDetails()
+    {
+        KafkaProfile tls = profile(KafkaProfile::Security::Ssl);
+        tls.caFile = u"/etc/kafka/ca.pem"_s;
+        const QString untrusted = tls.explainError(u"SSL handshake failed: certificate verify failed"_s);
+        QVERIFY2(untrusted.contains(u"the CA file /etc/kafka/ca.pem does not hold the CA that signed it"_s),
+            qPrintable(untrusted));
+        KafkaProfile token = profile(KafkaProfile::Security::SaslSsl, KafkaProfile::Mechanism::OAuthBearer);
+        token.username.clear();
+        const QString refused = token.explainError(u"SASL authentication error: {\"status\":\"invalid_token\"}"_s);
+        QVERIFY2(refused.contains(u"authentication failed: the brokers refused the token"_s), qPrintable(refused));
+        KafkaProfile oidc = profile(KafkaProfile::Security::SaslSsl, KafkaProfile::Mechanism::OAuthBearer);
+        oidc.tokenEndpoint = u"https://idp.example/token"_s;
+        const QString message = oidc.explainError(u"Invalid Kafka client configuration: not supported in this build"_s);
+        QCOMPARE(message.contains(u"cannot fetch tokens from a token endpoint"_s), !librdkafkaSupportsOidc());
     }
 
     void scramHint()
