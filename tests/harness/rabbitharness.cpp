@@ -18,6 +18,9 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
+
 using namespace Qt::StringLiterals;
 using namespace HarnessSupport;
 
@@ -210,12 +213,44 @@ RabbitHarness::Reply RabbitHarness::management(
 
 bool RabbitHarness::declareQueue(const QString& queue, QString* error, const QString& vhost)
 {
-    const QJsonObject body { { u"durable"_s, true }, { u"auto_delete"_s, false },
-        { u"arguments"_s, QJsonObject { { u"x-queue-type"_s, u"classic"_s } } } };
+    return declareQueue(queue, QJsonObject(), error, vhost);
+}
+
+bool RabbitHarness::declareQueue(
+    const QString& queue, const QJsonObject& arguments, QString* error, const QString& vhost)
+{
+    QJsonObject all = arguments;
+    all.insert(u"x-queue-type"_s, u"classic"_s);
+    const QJsonObject body { { u"durable"_s, true }, { u"auto_delete"_s, false }, { u"arguments"_s, all } };
     const QString target = u"api/queues/%1/%2"_s.arg(vhostPath(vhost), vhostPath(queue));
     const Reply reply = management("PUT", target, QJsonDocument(body).toJson(QJsonDocument::Compact));
     if (reply.status != 201 && reply.status != 204) {
         *error = u"PUT %1: %2 %3 %4"_s.arg(target).arg(reply.status).arg(reply.error, QString::fromUtf8(reply.body));
+        return false;
+    }
+    return true;
+}
+
+bool RabbitHarness::declareExchange(const QString& exchange, const QString& type, QString* error, const QString& vhost)
+{
+    const QJsonObject body { { u"type"_s, type }, { u"durable"_s, true }, { u"auto_delete"_s, false } };
+    const QString target = u"api/exchanges/%1/%2"_s.arg(vhostPath(vhost), vhostPath(exchange));
+    const Reply reply = management("PUT", target, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    if (reply.status != 201 && reply.status != 204) {
+        *error = u"PUT %1: %2 %3 %4"_s.arg(target).arg(reply.status).arg(reply.error, QString::fromUtf8(reply.body));
+        return false;
+    }
+    return true;
+}
+
+bool RabbitHarness::bindQueue(
+    const QString& exchange, const QString& queue, const QJsonObject& arguments, QString* error, const QString& vhost)
+{
+    const QJsonObject body { { u"routing_key"_s, QString() }, { u"arguments"_s, arguments } };
+    const QString target = u"api/bindings/%1/e/%2/q/%3"_s.arg(vhostPath(vhost), vhostPath(exchange), vhostPath(queue));
+    const Reply reply = management("POST", target, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    if (reply.status != 201) {
+        *error = u"POST %1: %2 %3 %4"_s.arg(target).arg(reply.status).arg(reply.error, QString::fromUtf8(reply.body));
         return false;
     }
     return true;
@@ -358,4 +393,147 @@ bool RabbitHarness::startNode(QString* error)
 QString RabbitHarness::path(const QString& name) const
 {
     return m_dir ? QDir(m_dir->path()).filePath(name) : QString();
+}
+
+namespace {
+
+constexpr amqp_channel_t ConsumerChannel = 1;
+
+QByteArray bytesOf(amqp_bytes_t bytes)
+{
+    return QByteArray(static_cast<const char*>(bytes.bytes), qsizetype(bytes.len));
+}
+
+QString replyText(const amqp_rpc_reply_t& reply)
+{
+    switch (reply.reply_type) {
+    case AMQP_RESPONSE_NORMAL:
+        return {};
+    case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+        return QString::fromUtf8(amqp_error_string2(reply.library_error));
+    case AMQP_RESPONSE_SERVER_EXCEPTION:
+        if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD)
+            return QString::fromUtf8(bytesOf(static_cast<amqp_connection_close_t*>(reply.reply.decoded)->reply_text));
+        if (reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD)
+            return QString::fromUtf8(bytesOf(static_cast<amqp_channel_close_t*>(reply.reply.decoded)->reply_text));
+        return u"server exception"_s;
+    case AMQP_RESPONSE_NONE:
+        break;
+    }
+    return u"no reply"_s;
+}
+
+// The value of a header as text: long strings as they are, other kinds in a readable form.
+QByteArray fieldText(const amqp_field_value_t& value)
+{
+    switch (value.kind) {
+    case AMQP_FIELD_KIND_UTF8:
+    case AMQP_FIELD_KIND_BYTES:
+        return bytesOf(value.value.bytes);
+    case AMQP_FIELD_KIND_BOOLEAN:
+        return value.value.boolean ? "true" : "false";
+    case AMQP_FIELD_KIND_I32:
+        return QByteArray::number(value.value.i32);
+    case AMQP_FIELD_KIND_I64:
+        return QByteArray::number(qint64(value.value.i64));
+    default:
+        return "<kind " + QByteArray(1, char(value.kind)) + '>';
+    }
+}
+
+} // namespace
+
+struct RabbitConsumer::Connection {
+    amqp_connection_state_t state = amqp_new_connection();
+    ~Connection()
+    {
+        amqp_channel_close(state, ConsumerChannel, AMQP_REPLY_SUCCESS);
+        amqp_connection_close(state, AMQP_REPLY_SUCCESS);
+        amqp_destroy_connection(state);
+    }
+};
+
+RabbitConsumer::RabbitConsumer() = default;
+
+RabbitConsumer::~RabbitConsumer() = default;
+
+void RabbitConsumer::close() { m_connection.reset(); }
+
+bool RabbitConsumer::start(const RabbitHarness& harness, const QString& queue, int prefetch, QString* error)
+{
+    m_connection = std::make_unique<Connection>();
+    amqp_connection_state_t state = m_connection->state;
+    amqp_socket_t* socket = amqp_tcp_socket_new(state);
+    if (const int status = amqp_socket_open(socket, "127.0.0.1", harness.amqpPort()); status != AMQP_STATUS_OK) {
+        *error = u"consumer cannot connect: "_s + QString::fromUtf8(amqp_error_string2(status));
+        return false;
+    }
+    amqp_rpc_reply_t reply = amqp_login(state, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN,
+        harness.user().toUtf8().constData(), harness.password().toUtf8().constData());
+    if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
+        amqp_channel_open(state, ConsumerChannel);
+        reply = amqp_get_rpc_reply(state);
+    }
+    if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
+        amqp_basic_qos(state, ConsumerChannel, 0, uint16_t(prefetch), 0);
+        reply = amqp_get_rpc_reply(state);
+    }
+    if (reply.reply_type == AMQP_RESPONSE_NORMAL) {
+        const QByteArray name = queue.toUtf8();
+        amqp_basic_consume(state, ConsumerChannel, { std::size_t(name.size()), const_cast<char*>(name.constData()) },
+            amqp_empty_bytes, 0, 0, 0, amqp_empty_table);
+        reply = amqp_get_rpc_reply(state);
+    }
+    if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
+        *error = u"consumer cannot consume "_s + queue + u": "_s + replyText(reply);
+        return false;
+    }
+    return true;
+}
+
+std::optional<RabbitDelivery> RabbitConsumer::next(int timeoutMs, QString* error)
+{
+    if (!m_connection) {
+        *error = u"not started"_s;
+        return std::nullopt;
+    }
+    amqp_connection_state_t state = m_connection->state;
+    amqp_maybe_release_buffers(state);
+    amqp_envelope_t envelope {};
+    timeval timeout { timeoutMs / 1000, (timeoutMs % 1000) * 1000 };
+    const amqp_rpc_reply_t reply = amqp_consume_message(state, &envelope, &timeout, 0);
+    if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
+        *error = u"no delivery: "_s + replyText(reply);
+        return std::nullopt;
+    }
+    RabbitDelivery delivery;
+    delivery.deliveryTag = envelope.delivery_tag;
+    delivery.exchange = bytesOf(envelope.exchange);
+    delivery.routingKey = bytesOf(envelope.routing_key);
+    const amqp_basic_properties_t& properties = envelope.message.properties;
+    if (properties._flags & AMQP_BASIC_HEADERS_FLAG) {
+        for (int i = 0; i < properties.headers.num_entries; ++i) {
+            const amqp_table_entry_t& entry = properties.headers.entries[i];
+            delivery.headers.append({ bytesOf(entry.key), fieldText(entry.value) });
+            delivery.headerKinds.append(char(entry.value.kind));
+        }
+    }
+    if (properties._flags & AMQP_BASIC_CONTENT_TYPE_FLAG)
+        delivery.contentType = bytesOf(properties.content_type);
+    if (properties._flags & AMQP_BASIC_MESSAGE_ID_FLAG)
+        delivery.messageId = bytesOf(properties.message_id);
+    if (properties._flags & AMQP_BASIC_DELIVERY_MODE_FLAG)
+        delivery.deliveryMode = properties.delivery_mode;
+    delivery.body = bytesOf(envelope.message.body);
+    amqp_destroy_envelope(&envelope);
+    return delivery;
+}
+
+bool RabbitConsumer::ack(quint64 deliveryTag, QString* error)
+{
+    if (!m_connection || amqp_basic_ack(m_connection->state, ConsumerChannel, deliveryTag, 0) != AMQP_STATUS_OK) {
+        *error = u"cannot acknowledge"_s;
+        return false;
+    }
+    return true;
 }

@@ -2,12 +2,15 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QNetworkRequest>
 #include <QString>
 #include <QUrl>
 
 #include <memory>
+#include <optional>
+#include <utility>
 
 class QNetworkAccessManager;
 class QProcess;
@@ -68,6 +71,16 @@ public:
     Reply management(const QByteArray& verb, const QString& pathAndQuery, const QByteArray& body = QByteArray());
     // Declares a durable classic queue in vhost (201 or 204 from the API).
     bool declareQueue(const QString& queue, QString* error, const QString& vhost = QStringLiteral("/"));
+    // Declares a durable classic queue with extra arguments (e.g. x-max-length) in vhost.
+    bool declareQueue(
+        const QString& queue, const QJsonObject& arguments, QString* error, const QString& vhost = QStringLiteral("/"));
+    // Declares a durable exchange of a type (direct, fanout, headers, topic) in vhost.
+    bool declareExchange(
+        const QString& exchange, const QString& type, QString* error, const QString& vhost = QStringLiteral("/"));
+    // Binds queue to exchange with routing key "" and arguments (what a headers exchange matches), as the Knative
+    // RabbitMQ broker binds a trigger's queue.
+    bool bindQueue(const QString& exchange, const QString& queue, const QJsonObject& arguments, QString* error,
+        const QString& vhost = QStringLiteral("/"));
     // Publishes payload as a persistent message through the management API; routed is false when no queue got it.
     bool publish(const QString& exchange, const QString& routingKey, const QByteArray& payload, bool* routed,
         QString* error, const QString& vhost = QStringLiteral("/"));
@@ -91,4 +104,39 @@ private:
     quint16 m_managementPort = 0;
     quint16 m_distPort = 0;
     quint16 m_epmdPort = 0;
+};
+
+// One message as a consumer received it over AMQP 0-9-1.
+struct RabbitDelivery {
+    quint64 deliveryTag = 0;
+    QByteArray exchange;
+    QByteArray routingKey;
+    QList<std::pair<QByteArray, QByteArray>> headers; // name and value of each header, in the order received
+    QByteArray headerKinds; // the AMQP field type of each header ('S' = long string)
+    std::optional<QByteArray> contentType;
+    std::optional<QByteArray> messageId;
+    int deliveryMode = 0; // 0 = absent
+    QByteArray body;
+};
+
+// A consumer of one queue of a RabbitHarness over AMQP 0-9-1 (librabbitmq), with manual acknowledgement: what the
+// Knative RabbitMQ broker's dispatcher does, and what holds messages unacknowledged. Blocking; main thread is fine.
+class RabbitConsumer {
+public:
+    RabbitConsumer();
+    ~RabbitConsumer();
+    RabbitConsumer(const RabbitConsumer&) = delete;
+    RabbitConsumer& operator=(const RabbitConsumer&) = delete;
+
+    // Connects as the harness's user, limits unacknowledged deliveries to prefetch (0 = no limit) and consumes queue.
+    bool start(const RabbitHarness& harness, const QString& queue, int prefetch, QString* error);
+    // The next delivery, or nullopt with an error (also when none came within timeoutMs).
+    std::optional<RabbitDelivery> next(int timeoutMs, QString* error);
+    bool ack(quint64 deliveryTag, QString* error);
+    // Closes the connection: the server requeues what was not acknowledged.
+    void close();
+
+private:
+    struct Connection;
+    std::unique_ptr<Connection> m_connection;
 };

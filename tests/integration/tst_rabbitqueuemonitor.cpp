@@ -65,6 +65,7 @@ private Q_SLOTS:
     void initTestCase();
     void queueNames();
     void readyMessages();
+    void unacknowledgedMessages();
     void publishRate();
     void wrongCredentials();
     void unreachable();
@@ -140,9 +141,63 @@ void TestRabbitQueueMonitor::readyMessages()
     QSignalSpy measured(&monitor, &RabbitQueueMonitor::measured);
     QVERIFY(measured.wait(5000));
     QVERIFY(measured.wait(5000));
-    // Unacknowledged messages need a consumer that holds deliveries, i.e. an AMQP 0-9-1 client; neither Qt nor
-    // the harness has one, and the management API's "get" acknowledges or requeues at once, so the unacked count is
-    // only checked at 0 here (the field is read exactly like messages_ready).
+}
+
+// A consumer with manual acknowledgement and a prefetch of N holds N deliveries unacknowledged, as a busy
+// dispatcher does; the rest of the queue stays ready.
+void TestRabbitQueueMonitor::unacknowledgedMessages()
+{
+    constexpr int Published = 10;
+    constexpr int Prefetch = 4;
+    ObjectStore objects;
+    const auto audit = trigger(u"audit"_s);
+    objects.apply(added({ broker(u"RabbitMQBroker"_s), audit }));
+    const QString queue = RabbitQueueMonitor::queueNameFor(*audit, *broker(u"RabbitMQBroker"_s));
+    QString error;
+    QVERIFY2(m_harness.declareQueue(queue, &error), qPrintable(error));
+    for (int i = 0; i < Published; ++i) {
+        bool routed = false;
+        QVERIFY2(m_harness.publish({}, queue, "audit " + QByteArray::number(i), &routed, &error), qPrintable(error));
+        QVERIFY(routed);
+    }
+    RabbitConsumer consumer;
+    QVERIFY2(consumer.start(m_harness, queue, Prefetch, &error), qPrintable(error));
+    QList<quint64> held;
+    for (int i = 0; i < Prefetch; ++i) {
+        const auto delivery = consumer.next(10'000, &error);
+        QVERIFY2(delivery, qPrintable(error));
+        held.append(delivery->deliveryTag);
+    }
+    // The prefetch limit holds back the rest.
+    QVERIFY(!consumer.next(300, &error));
+
+    SeriesStore series;
+    RabbitQueueMonitor monitor(&objects, &series);
+    monitor.setConnection(connection());
+    monitor.setInterval(std::chrono::milliseconds(300));
+    monitor.start();
+    const auto stats = [&] { return monitor.statsOf(audit->key).value_or(RabbitQueueStats {}); };
+    QTRY_COMPARE_WITH_TIMEOUT(stats().unacknowledged, Prefetch, 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(stats().ready, Published - Prefetch, 20'000);
+    QCOMPARE(stats().consumers, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        series.last(RabbitQueueMonitor::unackedSeries(audit->key)), std::optional<double>(Prefetch), 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(series.last(RabbitQueueMonitor::backlogSeries(audit->key)),
+        std::optional<double>(Published - Prefetch), 10'000);
+
+    // Two acknowledged: the server hands out two more, so still four are held and two fewer are ready.
+    QVERIFY(consumer.ack(held.at(0), &error));
+    QVERIFY(consumer.ack(held.at(1), &error));
+    for (int i = 0; i < 2; ++i)
+        QVERIFY2(consumer.next(10'000, &error), qPrintable(error));
+    QTRY_COMPARE_WITH_TIMEOUT(stats().ready, Published - Prefetch - 2, 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(stats().unacknowledged, Prefetch, 20'000);
+
+    // The consumer goes away: what it held is ready again.
+    consumer.close();
+    QTRY_COMPARE_WITH_TIMEOUT(stats().unacknowledged, 0, 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(stats().ready, Published - 2, 20'000);
+    QCOMPARE(stats().consumers, 0);
 }
 
 // The rates come from message_stats, which the columns of the list request must let through.
