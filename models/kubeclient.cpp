@@ -315,6 +315,26 @@ void KubeClient::dispatch(KubeCall* call)
     start(call, token, m_ssl);
 }
 
+void KubeClient::prepare(const KubeRequest& request, PreparedCallback callback)
+{
+    if (!m_configurationError.isEmpty()) {
+        callback({}, m_configurationError);
+        return;
+    }
+    if (m_exec) {
+        m_preparingForCredential.append({ request, std::move(callback) });
+        m_exec->request();
+        return;
+    }
+    QString tokenError;
+    const QString token = Kubeconfig::readToken(m_context.user, &tokenError);
+    if (!tokenError.isEmpty()) {
+        callback({}, tokenError);
+        return;
+    }
+    callback(networkRequest(request, token, m_ssl), {});
+}
+
 void KubeClient::onCredential(const ExecCredential& credential)
 {
     QSslConfiguration ssl = m_ssl;
@@ -338,10 +358,16 @@ void KubeClient::onCredential(const ExecCredential& credential)
         if (call && !call->m_done)
             start(call, credential.token, ssl);
     }
+    const auto preparing = std::exchange(m_preparingForCredential, {});
+    for (const auto& [request, callback] : preparing)
+        callback(networkRequest(request, credential.token, ssl), {});
 }
 
 void KubeClient::onCredentialFailed(const QString& message)
 {
+    const auto preparing = std::exchange(m_preparingForCredential, {});
+    for (const auto& [request, callback] : preparing)
+        callback({}, message);
     const auto waiting = std::exchange(m_waitingForCredential, {});
     for (const auto& call : waiting) {
         if (!call || call->m_done)
@@ -353,9 +379,9 @@ void KubeClient::onCredentialFailed(const QString& message)
     }
 }
 
-void KubeClient::start(KubeCall* call, const QString& token, const QSslConfiguration& ssl)
+QNetworkRequest KubeClient::networkRequest(
+    const KubeRequest& request, const QString& token, const QSslConfiguration& ssl) const
 {
-    const KubeRequest& request = call->m_request;
     QUrl url = m_server;
     QString basePath = url.path();
     if (basePath.endsWith(u'/'))
@@ -384,7 +410,15 @@ void KubeClient::start(KubeCall* call, const QString& token, const QSslConfigura
     }
     if (m_context.cluster.disableCompression)
         networkRequest.setRawHeader("Accept-Encoding", "identity");
+    for (const auto& [name, value] : request.headers)
+        networkRequest.setRawHeader(name, value);
+    return networkRequest;
+}
 
+void KubeClient::start(KubeCall* call, const QString& token, const QSslConfiguration& ssl)
+{
+    const KubeRequest& request = call->m_request;
+    const QNetworkRequest networkRequest = this->networkRequest(request, token, ssl);
     QNetworkReply* reply = nullptr;
     if (request.verb == "GET")
         reply = m_network->get(networkRequest);

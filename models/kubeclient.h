@@ -8,6 +8,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QNetworkProxy>
+#include <QNetworkRequest>
 #include <QObject>
 #include <QPointer>
 #include <QSslConfiguration>
@@ -19,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -77,6 +79,9 @@ struct KubeRequest {
     QUrlQuery query;
     QByteArray body;
     QByteArray contentType; // e.g. "application/apply-patch+yaml"
+    // Further headers, set after the client's own and replacing those of the same name: the ce- headers of an
+    // event published through the service proxy.
+    QList<std::pair<QByteArray, QByteArray>> headers;
     // A watch: the answer is delivered line by line as it arrives (KubeCall::line) and has no overall timeout.
     bool streaming = false;
     std::chrono::milliseconds timeout { 30'000 };
@@ -151,10 +156,21 @@ public:
     // The message for an HTTP error answer (status code and metav1.Status body) of request.
     static KubeError errorFor(int httpStatus, const QByteArray& body, const KubeRequest& request);
 
+    // The request this client would send for request.path and query, with its credentials (bearer token, basic
+    // auth, impersonation) and TLS configuration (CA, client certificate): for protocols QNetworkAccessManager does
+    // not speak, such as the WebSocket port-forward. The callback runs once the credentials are at hand, at once or
+    // after an exec plugin ran, with the request, or with why there is none.
+    using PreparedCallback = std::function<void(const QNetworkRequest& request, const QString& error)>;
+    void prepare(const KubeRequest& request, PreparedCallback callback);
+    // The proxy the client's connections go through (NoProxy when none).
+    QNetworkProxy proxy() const { return m_proxy; }
+
 private:
     friend class KubeCall;
     void dispatch(KubeCall* call);
     void start(KubeCall* call, const QString& token, const QSslConfiguration& ssl);
+    QNetworkRequest networkRequest(
+        const KubeRequest& request, const QString& token, const QSslConfiguration& ssl) const;
     void onReadyRead(KubeCall* call);
     void onFinished(KubeCall* call);
     void finish(KubeCall* call, KubeResponse response);
@@ -175,6 +191,7 @@ private:
     QList<QNetworkAccessManager*> m_retired;
     std::unique_ptr<ExecCredentialProvider> m_exec;
     QList<QPointer<KubeCall>> m_waitingForCredential;
+    QList<std::pair<KubeRequest, PreparedCallback>> m_preparingForCredential;
     std::optional<ExecCredential> m_credential;
     QByteArray m_credentialCertificate; // which certificate m_network's connections were made with
 };
