@@ -4,27 +4,39 @@
 #include "applydialog.h"
 #include "backlogpage.h"
 #include "brokerconnectiondialog.h"
+#include "chartpane.h"
 #include "clusterbar.h"
+#include "commandpalette.h"
 #include "crdschema.h"
 #include "draftoverlay.h"
 #include "graphview.h"
 #include "kubeapplier.h"
 #include "kubeclient.h"
 #include "kubesource.h"
+#include "logmodel.h"
+#include "logpane.h"
 #include "meshsession.h"
 #include "objectstore.h"
 #include "problemspane.h"
+#include "progressnotice.h"
 #include "publisherpage.h"
 #include "rabbitqueuemonitor.h"
 #include "secretstore.h"
+#include "shortcutsheet.h"
+#include "topologygraph.h"
 #include "topologypage.h"
 #include "triggereditorpage.h"
+#include "windowsettings.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
+#include <QLoggingCategory>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
@@ -34,7 +46,17 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-MainWindow::MainWindow(MeshSession* session, QWidget* parent)
+using namespace Qt::StringLiterals;
+
+// Status messages go to the log too: the status bar forgets them, the log pane keeps them.
+Q_LOGGING_CATEGORY(lcStatus, "meshscope.status", QtInfoMsg)
+
+namespace {
+// Page names as --page and the settings know them, in tab order.
+const QStringList pageNames { u"topology"_s, u"backlog"_s, u"editor"_s, u"publish"_s };
+} // namespace
+
+MainWindow::MainWindow(MeshSession* session, LogModel* log, QWidget* parent)
     : QMainWindow(parent)
     , m_session(session)
     , m_tabs(new QTabWidget)
@@ -48,6 +70,12 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
     , m_clusterBanner(new QLabel)
     , m_clusterBar(new ClusterBar)
     , m_clusterToolBar(new QToolBar(tr("Cluster")))
+    , m_logDock(new QDockWidget(tr("Log")))
+    , m_log(log ? log : new LogModel(10000, this))
+    , m_logPane(new LogPane(m_log))
+    , m_palette(new CommandPalette(this))
+    , m_progress(new ProgressNotice)
+    , m_settings(std::make_unique<WindowSettings>())
 {
     setWindowTitle(session->isDemo() ? tr("Meshscope — demo mesh") : tr("Meshscope"));
     m_tabs->addTab(m_topology, tr("&Topology"));
@@ -79,6 +107,14 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
     m_problemsDock->setWidget(m_problems);
     addDockWidget(Qt::BottomDockWidgetArea, m_problemsDock);
     m_problemsDock->hide();
+    m_logDock->setObjectName(QStringLiteral("log"));
+    m_logDock->setWidget(m_logPane);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    tabifyDockWidget(m_problemsDock, m_logDock);
+    m_logDock->hide();
+    statusBar()->addPermanentWidget(m_progress);
+    connect(m_progress, &ProgressNotice::cancelRequested, m_session, &MeshSession::disconnectCluster);
+    connect(m_palette, &CommandPalette::objectChosen, this, &MainWindow::jumpToObject);
 
     m_clusterToolBar->setObjectName(QStringLiteral("cluster"));
     m_clusterToolBar->setMovable(false);
@@ -105,6 +141,10 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
     connect(session, &MeshSession::issuesChanged, this, &MainWindow::updateProblems);
     connect(session, &MeshSession::statusMessage, this,
         [this](const QString& message) { statusBar()->showMessage(message); });
+    connect(statusBar(), &QStatusBar::messageChanged, this, [](const QString& message) {
+        if (!message.isEmpty())
+            qCInfo(lcStatus, "%s", qUtf8Printable(message));
+    });
     connect(session, &MeshSession::kafkaConnected, this, [this] {
         if (m_session->transport())
             m_publisher->setTransport(m_session->transport());
@@ -141,6 +181,33 @@ MainWindow::MainWindow(MeshSession* session, QWidget* parent)
     connect(m_editor, &TriggerEditorPage::deleteRequested, this, &MainWindow::deleteObject);
     updateProblems();
     resize(1400, 880);
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::restoreSettings()
+{
+    m_settings->restoreLayout(this);
+    if (const auto page = pageNames.indexOf(m_settings->currentPage()); page >= 0)
+        m_tabs->setCurrentIndex(int(page));
+    auto* charts = m_backlog->charts();
+    charts->setRange(ChartPane::Range(m_settings->chartRange(int(charts->range()))));
+    rebuildRecentMenus();
+}
+
+void MainWindow::saveSettings()
+{
+    m_settings->saveLayout(this);
+    m_settings->setCurrentPage(pageNames.value(m_tabs->currentIndex()));
+    m_settings->setChartRange(int(m_backlog->charts()->range()));
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::createMenus()
@@ -150,17 +217,45 @@ void MainWindow::createMenus()
     openFolder->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
     auto* openFiles = file->addAction(tr("&Open manifest files…"), this, &MainWindow::openFiles);
     openFiles->setShortcut(QKeySequence::Open);
+    m_recentManifests = file->addMenu(tr("Open &recent"));
     file->addSeparator();
-    auto* quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
-    quit->setShortcut(QKeySequence::Quit);
+    // Through close(), so that the layout is saved as when the window is closed.
+    auto* quit = file->addAction(tr("&Quit"), this, [this] {
+        if (close())
+            QApplication::quit();
+    });
+    // QKeySequence::Quit is empty on some desktops; Ctrl+Q is what Linux users expect everywhere.
+    quit->setShortcut(QKeySequence(tr("Ctrl+Q")));
 
     auto* view = menuBar()->addMenu(tr("&View"));
+    const QList<QWidget*> pages { m_topology, m_backlog, m_editor, m_publisher };
+    for (int i = 0; i < int(pages.size()); ++i) {
+        auto* page = view->addAction(
+            m_tabs->tabText(i), this, [this, widget = pages[i]] { m_tabs->setCurrentWidget(widget); });
+        page->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
     auto* fit = view->addAction(tr("&Fit graph to window"), this, [this] {
         m_tabs->setCurrentWidget(m_topology);
         m_topology->graphView()->fitToView();
     });
     fit->setShortcut(QKeySequence(tr("Ctrl+0")));
-    view->addAction(m_problemsDock->toggleViewAction());
+    auto* graphFocus = view->addAction(tr("Focus the &graph"), this, [this] {
+        m_tabs->setCurrentWidget(m_topology);
+        m_topology->graphView()->setFocus(Qt::ShortcutFocusReason);
+    });
+    graphFocus->setShortcut(QKeySequence(tr("Ctrl+G")));
+    graphFocus->setToolTip(tr("Move the keyboard focus to the graph: arrows move the selection"));
+    auto* palette = view->addAction(tr("&Command palette…"), this, &MainWindow::showCommandPalette);
+    palette->setShortcut(QKeySequence(tr("Ctrl+K")));
+    view->addSeparator();
+    auto* problems = m_problemsDock->toggleViewAction();
+    problems->setShortcut(QKeySequence(tr("Ctrl+Shift+M")));
+    view->addAction(problems);
+    auto* logAction = m_logDock->toggleViewAction();
+    logAction->setText(tr("&Log"));
+    logAction->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
+    view->addAction(logAction);
 
     auto* cluster = menuBar()->addMenu(tr("&Cluster"));
     auto* connectAction = cluster->addAction(tr("&Connect to kubeconfig context…"), this, [this] {
@@ -179,18 +274,22 @@ void MainWindow::createMenus()
             m_clusterBar->namespaceButton()->showMenu();
     });
     namespaces->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+    m_recentClusters = cluster->addMenu(tr("Re&cent"));
     auto* reconnect = cluster->addAction(tr("&Reconnect now"), this, [this] {
         if (m_session->cluster())
             m_session->cluster()->retryNow();
     });
     reconnect->setShortcut(QKeySequence(tr("F5")));
-    cluster->addAction(tr("&Disconnect"), this, [this] { m_session->disconnectCluster(); });
+    auto* disconnectAction = cluster->addAction(tr("&Disconnect"), this, [this] { m_session->disconnectCluster(); });
+    disconnectAction->setShortcut(QKeySequence(tr("Ctrl+Shift+D")));
     cluster->addSeparator();
     auto* brokers = cluster->addAction(tr("&Broker connections…"), this, &MainWindow::editBrokerConnections);
     brokers->setShortcut(QKeySequence(tr("Ctrl+Shift+B")));
     brokers->setToolTip(tr("Kafka and RabbitMQ connections for backlog measurements; secrets go to the keyring"));
 
     auto* help = menuBar()->addMenu(tr("&Help"));
+    auto* shortcuts = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcutSheet);
+    shortcuts->setShortcuts({ QKeySequence(Qt::Key_F1), QKeySequence(tr("Ctrl+/")) });
     help->addAction(tr("&About Meshscope"), this, [this] {
         QMessageBox::about(this, tr("About Meshscope"),
             tr("<h3>Meshscope %1</h3><p>A native desktop console for Knative Eventing meshes: live topology, "
@@ -199,19 +298,105 @@ void MainWindow::createMenus()
     });
 }
 
+void MainWindow::rebuildRecentMenus()
+{
+    // The first cluster may be shown before the menus exist; they are filled once they do.
+    if (!m_recentManifests || !m_recentClusters)
+        return;
+    m_recentManifests->clear();
+    for (const auto& path : m_settings->recentManifestPaths()) {
+        m_recentManifests->addAction(QDir::toNativeSeparators(path), this, [this, path] { openRecentManifests(path); });
+    }
+    m_recentManifests->setEnabled(!m_recentManifests->isEmpty());
+
+    m_recentClusters->clear();
+    for (const auto& recent : m_settings->recentClusters()) {
+        const QString namespaces = recent.namespaces.isEmpty() ? tr("all namespaces") : recent.namespaces.join(u", "_s);
+        m_recentClusters->addAction(tr("%1 — %2").arg(recent.context, namespaces), this, [this, recent] {
+            QString error;
+            if (!m_session->kubeconfig() && !m_session->loadKubeconfig(QString(), &error)) {
+                QMessageBox::warning(this, tr("No kubeconfig"), error);
+                return;
+            }
+            if (!m_session->connectCluster(recent.context, recent.namespaces, &error))
+                QMessageBox::warning(this, tr("Cannot connect"), error);
+        });
+    }
+    m_recentClusters->setEnabled(!m_recentClusters->isEmpty());
+}
+
+void MainWindow::openRecentManifests(const QString& path)
+{
+    if (!QFileInfo::exists(path)) {
+        QMessageBox::warning(this, tr("Not found"), tr("%1 no longer exists.").arg(QDir::toNativeSeparators(path)));
+        return;
+    }
+    m_settings->addRecentManifestPath(path);
+    rebuildRecentMenus();
+    m_session->openManifests({ path });
+}
+
+void MainWindow::showCommandPalette()
+{
+    std::vector<CommandPaletteModel::Item> items;
+    for (const auto& entry : ShortcutSheet::entries(this)) {
+        if (!entry.action || !entry.action->isEnabled() || entry.action == sender())
+            continue;
+        CommandPaletteModel::Item item;
+        item.kind = CommandPaletteModel::Kind::Action;
+        item.text = entry.text;
+        item.detail = entry.group;
+        item.shortcut = entry.shortcut;
+        item.action = entry.action;
+        items.push_back(std::move(item));
+    }
+    const auto& nodes = m_session->graph()->nodes();
+    items.reserve(items.size() + std::size_t(nodes.size()));
+    for (const auto& node : nodes) {
+        CommandPaletteModel::Item item;
+        item.kind = CommandPaletteModel::Kind::Object;
+        item.text = node.object.ns.isEmpty() ? node.label : QString(node.object.ns + u'/' + node.label);
+        item.detail = node.kindLabel;
+        item.objectId = node.id;
+        items.push_back(std::move(item));
+    }
+    m_palette->open(std::move(items));
+}
+
+void MainWindow::showShortcutSheet()
+{
+    auto* sheet = new ShortcutSheet(this, this);
+    sheet->setAttribute(Qt::WA_DeleteOnClose);
+    sheet->open();
+}
+
+void MainWindow::jumpToObject(const QString& id)
+{
+    m_tabs->setCurrentWidget(m_topology);
+    m_topology->graphView()->selectNode(id);
+    m_topology->graphView()->setFocus(Qt::OtherFocusReason);
+}
+
 void MainWindow::openFolder()
 {
     const auto folder = QFileDialog::getExistingDirectory(this, tr("Open a folder of Knative manifests"));
-    if (!folder.isEmpty())
-        m_session->openManifests({ folder });
+    if (folder.isEmpty())
+        return;
+    m_settings->addRecentManifestPath(folder);
+    rebuildRecentMenus();
+    m_session->openManifests({ folder });
 }
 
 void MainWindow::openFiles()
 {
     const auto files = QFileDialog::getOpenFileNames(
         this, tr("Open Knative manifests"), QString(), tr("Manifests (*.yaml *.yml *.json);;All files (*)"));
-    if (!files.isEmpty())
-        m_session->openManifests(files);
+    if (files.isEmpty())
+        return;
+    // The folder they came from: one entry for a set of files.
+    m_settings->addRecentManifestPath(QFileInfo(files.first()).absolutePath());
+    rebuildRecentMenus();
+    m_session->openManifests(files);
 }
 
 void MainWindow::updateCluster()
@@ -225,7 +410,8 @@ void MainWindow::updateCluster()
     // The cluster's own Trigger CRD, where the user may read it; otherwise the shipped schema stays. Asked once per
     // connection, not on every update of the cluster's state.
     auto* client = m_session->client();
-    if (client != m_schemaClient) {
+    const bool newConnection = client != m_schemaClient;
+    if (newConnection) {
         m_schemaClient = client;
         m_editor->setSchema({});
         if (client)
@@ -241,12 +427,21 @@ void MainWindow::updateCluster()
                 QStringLiteral("get"), QStringLiteral("customresourcedefinitions"));
     }
     if (!cluster) {
+        m_progress->finish();
         m_clusterBar->setKindStates({});
         m_clusterBar->setSummary(tr("Not connected"), KindStateRow::Level::Warning);
         m_clusterBanner->hide();
         return;
     }
     setWindowTitle(tr("Meshscope — %1").arg(cluster->context().context.name));
+    if (newConnection) {
+        m_settings->addRecentCluster({ m_session->clusterContext(), cluster->namespaces() });
+        rebuildRecentMenus();
+        qCInfo(lcStatus, "Connecting to context %s, namespaces: %s", qUtf8Printable(m_session->clusterContext()),
+            qUtf8Printable(cluster->namespaces().isEmpty() ? u"all"_s : cluster->namespaces().join(u", "_s)));
+        m_progress->start(tr("Connecting to %1…").arg(m_session->clusterContext()), tr("Cancel"));
+        m_progress->cancelButton()->setToolTip(tr("Stop connecting: disconnect from the cluster"));
+    }
     if (!m_session->backlog() && !m_session->rabbit())
         restoreBrokerConnections();
     m_clusterBar->setNamespaces(m_session->clusterNamespaces(), cluster->namespaces());
@@ -351,7 +546,10 @@ void MainWindow::updateClusterState()
         banner.append(cluster->discovery().eventingMessage());
         severe = true;
     }
-    m_clusterBanner->setText(banner.join(u'\n'));
+    const QString bannerText = banner.join(u'\n');
+    if (bannerText != m_clusterBanner->text() && !bannerText.isEmpty())
+        qCWarning(lcStatus, "%s", qUtf8Printable(bannerText));
+    m_clusterBanner->setText(bannerText);
     m_clusterBanner->setVisible(!banner.isEmpty());
     m_clusterBanner->setStyleSheet(severe
             ? QStringLiteral("QLabel { background: #f8d7da; color: #58151c; padding: 6px; "
@@ -404,6 +602,13 @@ void MainWindow::updateClusterState()
         m_clusterBar->setSummary(tr("Syncing… %1 of %2 kinds").arg(synced).arg(total), KindStateRow::Level::Busy);
     else
         m_clusterBar->setSummary(tr("Synced: %1 kinds").arg(total), KindStateRow::Level::Ok);
+    // Busy until every kind has its first list (or gave up); problems are the bar's to show, not a spinner's.
+    if (!m_progress->isRunning())
+        return;
+    if ((cluster->hasDiscovery() && busy == 0) || !cluster->discoveryError().isEmpty())
+        m_progress->finish();
+    else if (cluster->hasDiscovery())
+        m_progress->setText(tr("Syncing %1 of %2 kinds…").arg(synced).arg(total));
 }
 
 void MainWindow::switchContext(const QString& context)

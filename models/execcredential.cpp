@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "execcredential.h"
 
+#include "secretredactor.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -208,6 +210,8 @@ std::optional<ExecCredential> ExecCredentialProvider::parse(const QByteArray& ou
     credential.token = status.value(u"token"_s).toString();
     credential.clientCertificateData = status.value(u"clientCertificateData"_s).toString().toUtf8();
     credential.clientKeyData = status.value(u"clientKeyData"_s).toString().toUtf8();
+    SecretRedactor::registerSecret(credential.token);
+    SecretRedactor::registerSecret(credential.clientKeyData);
     const bool hasCertificate = !credential.clientCertificateData.isEmpty();
     const bool hasKey = !credential.clientKeyData.isEmpty();
     if (hasCertificate != hasKey) {

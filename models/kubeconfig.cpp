@@ -2,6 +2,7 @@
 #include "kubeconfig.h"
 
 #include "manifestparser.h"
+#include "secretredactor.h"
 
 #include <QDir>
 #include <QFile>
@@ -118,6 +119,9 @@ public:
         user.tokenFile = path(body, pointer, display, u"tokenFile"_s);
         user.username = string(body, pointer, display, u"username"_s);
         user.password = string(body, pointer, display, u"password"_s);
+        SecretRedactor::registerSecret(user.clientKeyData);
+        SecretRedactor::registerSecret(user.token);
+        SecretRedactor::registerSecret(user.password);
         user.impersonate.as = string(body, pointer, display, u"as"_s);
         user.impersonate.asGroups = strings(body, pointer, display, u"as-groups"_s);
 
@@ -519,5 +523,7 @@ QString Kubeconfig::readToken(const KubeUser& user, QString* error)
                 = u"cannot read tokenFile %1 of user \"%2\": %3"_s.arg(user.tokenFile, user.name, file.errorString());
         return {};
     }
-    return QString::fromUtf8(file.readAll()).trimmed();
+    const QString token = QString::fromUtf8(file.readAll()).trimmed();
+    SecretRedactor::registerSecret(token);
+    return token;
 }

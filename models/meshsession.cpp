@@ -11,6 +11,7 @@
 #include "objectstore.h"
 #include "rabbitqueuemonitor.h"
 #include "scalemonitor.h"
+#include "secretredactor.h"
 #include "seriesstore.h"
 #include "topologygraph.h"
 
@@ -123,6 +124,7 @@ void MeshSession::clearKafkaProfile()
 
 void MeshSession::setRabbitConnection(const RabbitConnection& connection)
 {
+    SecretRedactor::registerSecret(connection.password);
     clearRabbitConnection();
     m_rabbit = new RabbitQueueMonitor(m_store, m_series, this);
     m_rabbit->setConnection(connection);

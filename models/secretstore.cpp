@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "secretstore.h"
 
+#include "secretredactor.h"
+
 #include <qt6keychain/keychain.h>
 
 using namespace Qt::StringLiterals;
@@ -57,9 +59,10 @@ void SecretStore::read(const QString& key, ReadCallback callback)
     job->setKey(key);
     connect(job, &QKeychain::Job::finished, this, [callback = std::move(callback)](QKeychain::Job* finished) {
         const auto* read = static_cast<QKeychain::ReadPasswordJob*>(finished);
-        if (read->error() == QKeychain::NoError)
+        if (read->error() == QKeychain::NoError) {
+            SecretRedactor::registerSecret(read->textData());
             callback(true, read->textData(), {});
-        else if (read->error() == QKeychain::EntryNotFound)
+        } else if (read->error() == QKeychain::EntryNotFound)
             callback(false, {}, {});
         else
             callback(false, {}, describe(*read, u"read"_s));
@@ -72,6 +75,7 @@ void SecretStore::write(const QString& key, const QString& secret, DoneCallback 
     auto* job = new QKeychain::WritePasswordJob(m_service, this);
     job->setInsecureFallback(false);
     job->setKey(key);
+    SecretRedactor::registerSecret(secret);
     job->setTextData(secret);
     connect(job, &QKeychain::Job::finished, this, [callback = std::move(callback)](QKeychain::Job* finished) {
         callback(finished->error() == QKeychain::NoError ? QString() : describe(*finished, u"store"_s));

@@ -6,8 +6,10 @@
 #include "seriesstore.h"
 #include "topologygraph.h"
 
+#include <QAbstractAxis>
 #include <QAction>
 #include <QChart>
+#include <QChartView>
 #include <QComboBox>
 #include <QDateTime>
 #include <QFileDialog>
@@ -132,6 +134,8 @@ ChartPane::ChartPane(SeriesStore* store, const TopologyGraph* graph, QWidget* pa
     layout->addLayout(controls);
     layout->addWidget(splitter, 1);
 
+    applyPalette();
+
     // Redraws are throttled to the refresh timer, however often measurements arrive.
     m_refreshTimer.setInterval(refreshIntervalMs);
     connect(&m_refreshTimer, &QTimer::timeout, this, &ChartPane::refresh);
@@ -193,6 +197,36 @@ void ChartPane::setPaused(bool paused)
     if (!paused) {
         m_dirty = true;
         refresh();
+    }
+}
+
+void ChartPane::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyPalette();
+}
+
+void ChartPane::applyPalette()
+{
+    const QPalette colours = palette();
+    const QColor text = colours.color(QPalette::Text);
+    QColor grid = colours.color(QPalette::Mid);
+    for (auto* sink : { m_detail.get(), m_backlog.get(), m_replicas.get() }) {
+        QChart* chart = sink->chart();
+        chart->setBackgroundBrush(colours.color(QPalette::Base));
+        chart->setBackgroundPen(QPen(colours.color(QPalette::Mid)));
+        chart->setTitleBrush(text);
+        chart->legend()->setLabelColor(text);
+        for (auto* axis : chart->axes()) {
+            axis->setLabelsColor(text);
+            axis->setTitleBrush(text);
+            axis->setLinePenColor(grid);
+            axis->setGridLineColor(grid);
+            axis->setMinorGridLineColor(grid.lighter(colours.color(QPalette::Base).lightness() < 128 ? 70 : 115));
+        }
+        if (auto* view = qobject_cast<QChartView*>(sink->widget()))
+            view->setBackgroundBrush(colours.color(QPalette::Window));
     }
 }
 

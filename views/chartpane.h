@@ -75,6 +75,8 @@ public:
 protected:
     void showEvent(QShowEvent* event) override;
     void hideEvent(QHideEvent* event) override;
+    // Follows the system's light or dark palette: chart backgrounds, titles, axes and legends take its colours.
+    void changeEvent(QEvent* event) override;
 
 private:
     struct Line {
@@ -95,6 +97,7 @@ private:
     QList<QPointF> recorded(const QString& id) const;
     void exportCsvInteractively();
     void exportPngInteractively();
+    void applyPalette();
 
     SeriesStore* m_store;
     const TopologyGraph* m_graph;
