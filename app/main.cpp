@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QIcon>
 #include <QLoggingCategory>
 #include <QScopeGuard>
 #include <QSocketNotifier>
@@ -208,6 +209,10 @@ int main(int argc, char* argv[])
     QApplication::setApplicationDisplayName(QStringLiteral("Meshscope"));
     QApplication::setOrganizationName(QStringLiteral("Meshscope"));
     QApplication::setApplicationVersion(QStringLiteral(MESHSCOPE_VERSION));
+    // Wayland compositors match the window to the desktop file (and its icon) by this id.
+    QGuiApplication::setDesktopFileName(QStringLiteral(MESHSCOPE_APP_ID));
+    QApplication::setWindowIcon(
+        QIcon::fromTheme(QStringLiteral(MESHSCOPE_APP_ID), QIcon(QStringLiteral(":/icons/" MESHSCOPE_APP_ID ".svg"))));
     // Every message, the app's and Qt's, goes through the log (redacted) before it reaches stderr; --log-file keeps
     // a copy for a bug report. The handler is installed before the command line is read so that its errors are in.
     LogModel log;

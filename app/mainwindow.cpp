@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "mainwindow.h"
 
+#include "aboutdialog.h"
+#include "amqptransport.h"
 #include "applydialog.h"
 #include "backlogpage.h"
 #include "brokerconnectiondialog.h"
@@ -8,10 +10,12 @@
 #include "clusterbar.h"
 #include "commandpalette.h"
 #include "crdschema.h"
+#include "deliverytracer.h"
 #include "draftoverlay.h"
 #include "graphview.h"
 #include "kubeapplier.h"
 #include "kubeclient.h"
+#include "kubeingresstransport.h"
 #include "kubesource.h"
 #include "logmodel.h"
 #include "logpane.h"
@@ -145,10 +149,18 @@ MainWindow::MainWindow(MeshSession* session, LogModel* log, QWidget* parent)
         if (!message.isEmpty())
             qCInfo(lcStatus, "%s", qUtf8Printable(message));
     });
-    connect(session, &MeshSession::kafkaConnected, this, [this] {
-        if (m_session->transport())
-            m_publisher->setTransport(m_session->transport());
+    connect(session, &MeshSession::publishingChanged, this, &MainWindow::updatePublishing);
+    updatePublishing();
+    connect(session->tracer(), &DeliveryTracer::traceUpdated, this, [this](quint64 traceId, const TraceState& state) {
+        const quint64 requestId = m_traces.value(traceId);
+        QStringList texts;
+        for (const auto& trigger : state.triggers)
+            texts.append(trigger.text());
+        m_publisher->setTraceText(requestId, texts.join(u"; "_s));
+        if (state.finished())
+            m_traces.remove(traceId);
     });
+    connect(m_publisher, &PublisherPage::delivered, this, &MainWindow::traceDelivery);
     connect(m_topology, &TopologyPage::editRequested, this, [this](const ObjectKey& trigger) {
         m_editor->editObject(trigger);
         m_tabs->setCurrentWidget(m_editor);
@@ -290,12 +302,7 @@ void MainWindow::createMenus()
     auto* help = menuBar()->addMenu(tr("&Help"));
     auto* shortcuts = help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcutSheet);
     shortcuts->setShortcuts({ QKeySequence(Qt::Key_F1), QKeySequence(tr("Ctrl+/")) });
-    help->addAction(tr("&About Meshscope"), this, [this] {
-        QMessageBox::about(this, tr("About Meshscope"),
-            tr("<h3>Meshscope %1</h3><p>A native desktop console for Knative Eventing meshes: live topology, "
-               "backlog and scaling, trigger editing and test events.</p>")
-                .arg(QApplication::applicationVersion()));
-    });
+    help->addAction(tr("&About Meshscope"), this, [this] { AboutDialog(this).exec(); });
 }
 
 void MainWindow::rebuildRecentMenus()
@@ -487,6 +494,31 @@ void MainWindow::restoreBrokerConnections()
         if (!saved.errors.isEmpty())
             statusBar()->showMessage(saved.errors.join(u' '), 15000);
     });
+}
+
+void MainWindow::updatePublishing()
+{
+    m_publisher->setTransport(m_session->transport());
+    m_publisher->setAmqpTransport(m_session->amqp());
+    m_publisher->setClusterTransport(m_session->ingress());
+}
+
+// A test event stored in a Kafka broker's topic is followed through each matched trigger's consumer group.
+void MainWindow::traceDelivery(quint64 requestId, const ObjectKey& broker, const CloudEvent&,
+    const QStringList& matchedTriggers, const DeliveryResult& result)
+{
+    if (!result.ok || result.partition < 0 || !broker.isValid() || matchedTriggers.isEmpty()
+        || m_session->tracer()->kafkaConfig().isEmpty())
+        return;
+    QList<KnativeObject> triggers;
+    for (const auto& name : matchedTriggers) {
+        if (const auto trigger = m_session->store()->find(
+                { QStringLiteral("eventing.knative.dev"), QStringLiteral("Trigger"), broker.ns, name }))
+            triggers.append(*trigger);
+    }
+    const quint64 traceId = m_session->tracer()->track(
+        result.target, result.partition, result.offset, DeliveryTracer::targetsFor(triggers));
+    m_traces.insert(traceId, requestId);
 }
 
 void MainWindow::applyDraft(const QString& text, const QString& fileName)

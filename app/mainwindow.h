@@ -3,12 +3,15 @@
 
 #include "knativeobject.h"
 
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
 #include <memory>
 
 class BacklogPage;
+class CloudEvent;
+struct DeliveryResult;
 class ClusterBar;
 class CommandPalette;
 class LogModel;
@@ -75,6 +78,9 @@ private:
     void switchNamespaces(const QStringList& namespaces);
     void editBrokerConnections();
     void restoreBrokerConnections();
+    void updatePublishing();
+    void traceDelivery(quint64 requestId, const ObjectKey& broker, const CloudEvent& event,
+        const QStringList& matchedTriggers, const DeliveryResult& result);
     void applyDraft(const QString& text, const QString& fileName);
     void deleteObject(const ObjectKey& key, const QString& apiVersion);
 
@@ -100,4 +106,6 @@ private:
     std::unique_ptr<WindowSettings> m_settings;
     // The connection whose Trigger CRD the editor validates against.
     QPointer<KubeClient> m_schemaClient;
+    // Delivery traces running, by trace id: the publisher's request id whose trace column they fill.
+    QHash<quint64, quint64> m_traces;
 };

@@ -4,6 +4,7 @@
 #include "cloudeventvalidator.h"
 #include "kafkatransport.h"
 #include "knativekafkanaming.h"
+#include "kubeingresstransport.h"
 
 #include <QUrl>
 
@@ -152,6 +153,32 @@ EventPublisher::~EventPublisher()
     disconnect(m_kafkaDestroyed);
     disconnect(m_amqpConnection);
     disconnect(m_amqpDestroyed);
+    disconnect(m_clusterConnection);
+    disconnect(m_clusterDestroyed);
+}
+
+void EventPublisher::setClusterTransport(KubeIngressTransport* transport)
+{
+    if (transport == m_cluster)
+        return;
+    disconnect(m_clusterConnection);
+    disconnect(m_clusterDestroyed);
+    failAll(m_clusterPending, u"the cluster connection was replaced before the ingress answered"_s);
+    m_cluster = transport;
+    if (!transport)
+        return;
+    m_clusterConnection = connect(transport, &KubeIngressTransport::delivered, this,
+        [this](quint64 id, const DeliveryResult& result) { forward(m_clusterPending, id, result); });
+    m_clusterDestroyed = connect(transport, &QObject::destroyed, this,
+        [this] { failAll(m_clusterPending, u"the cluster connection closed before the ingress answered"_s); });
+}
+
+KubeIngressTransport* EventPublisher::clusterTransport() const { return m_cluster; }
+
+bool EventPublisher::isClusterAddress(const QUrl& url)
+{
+    const QString host = url.host();
+    return (url.scheme() == u"http" || url.scheme() == u"https") && (host.endsWith(u".svc") || host.contains(u".svc."));
 }
 
 void EventPublisher::setKafkaTransport(KafkaTransport* transport)
@@ -208,6 +235,8 @@ bool EventPublisher::canPublish(const PublishTarget& target, QString* reason) co
         const QUrl url(target.name);
         if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty())
             why = u"the URL must be http:// or https:// with a host"_s;
+        else if (isClusterAddress(url) && !m_cluster)
+            why = u"the address is inside a cluster: connect to that cluster to reach it through its API server"_s;
     }
     if (reason)
         *reason = why;
@@ -224,8 +253,13 @@ quint64 EventPublisher::publish(const PublishTarget& target, const CloudEvent& e
     }
     switch (target.kind) {
     case PublishTarget::Kind::Http:
-        // HttpTransport validates the event itself and reports an invalid one.
-        m_httpPending.insert(m_http->publish(QUrl(target.name), event, target.httpMode), { requestId, target.name });
+        // Both transports validate the event themselves and report an invalid one.
+        if (isClusterAddress(QUrl(target.name)))
+            m_clusterPending.insert(
+                m_cluster->publish(QUrl(target.name), event, target.httpMode), { requestId, target.name });
+        else
+            m_httpPending.insert(
+                m_http->publish(QUrl(target.name), event, target.httpMode), { requestId, target.name });
         break;
     case PublishTarget::Kind::KafkaTopic:
         if (reason = invalidEventReason(event); !reason.isEmpty())
@@ -248,13 +282,16 @@ quint64 EventPublisher::publish(const PublishTarget& target, const CloudEvent& e
 void EventPublisher::cancelAll()
 {
     m_http->cancelAll();
+    if (m_cluster)
+        m_cluster->cancelAll();
     if (m_amqpCancel)
         m_amqpCancel();
 }
 
 qsizetype EventPublisher::pendingCount() const
 {
-    return m_httpPending.size() + m_kafkaPending.size() + m_amqpPending.size() + m_immediatePending;
+    return m_httpPending.size() + m_kafkaPending.size() + m_amqpPending.size() + m_clusterPending.size()
+        + m_immediatePending;
 }
 
 void EventPublisher::onAmqpDelivered(quint64 transportId, const DeliveryResult& result)

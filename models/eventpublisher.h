@@ -16,6 +16,7 @@
 #include <optional>
 
 class KafkaTransport;
+class KubeIngressTransport;
 
 // Where a test event goes, each the way the broker really ingests events: a Kafka topic (binary mode, as the Knative
 // Kafka broker stores events), a RabbitMQ exchange over AMQP 0-9-1, or an HTTP endpoint (a broker's ingress, any
@@ -82,6 +83,14 @@ public:
     void clearAmqpTransport();
     bool hasAmqpTransport() const { return !m_amqpOwner.isNull(); }
 
+    // The connected cluster's way in (not owned; null disconnects). HTTP targets whose host is a cluster service
+    // ("<svc>.<ns>.svc[.<domain>]", a broker's status.address.url) cannot be resolved from the desktop: they go
+    // through the API server's service proxy, or a port-forward, instead.
+    void setClusterTransport(KubeIngressTransport* transport);
+    KubeIngressTransport* clusterTransport() const;
+    // True for an http(s) URL whose host is a cluster service name.
+    static bool isClusterAddress(const QUrl& url);
+
     // True when a transport for the target's kind is there; otherwise *reason says what is missing.
     bool canPublish(const PublishTarget& target, QString* reason = nullptr) const;
     quint64 publish(const PublishTarget& target, const CloudEvent& event);
@@ -119,5 +128,9 @@ private:
     QHash<quint64, Pending> m_httpPending;
     QHash<quint64, Pending> m_kafkaPending;
     QHash<quint64, Pending> m_amqpPending;
+    QPointer<KubeIngressTransport> m_cluster;
+    QMetaObject::Connection m_clusterConnection;
+    QMetaObject::Connection m_clusterDestroyed;
+    QHash<quint64, Pending> m_clusterPending;
     qsizetype m_immediatePending = 0;
 };

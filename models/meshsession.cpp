@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "meshsession.h"
 
+#include "amqptransport.h"
 #include "backlogmonitor.h"
+#include "deliverytracer.h"
 #include "demosource.h"
 #include "kafkabootstrap.h"
 #include "kafkatransport.h"
 #include "kubeclient.h"
+#include "kubeingresstransport.h"
 #include "kubesource.h"
 #include "manifestsource.h"
 #include "objectstore.h"
@@ -28,6 +31,7 @@ MeshSession::MeshSession(QObject* parent)
     , m_graph(new TopologyGraph(this))
     , m_series(new SeriesStore(this))
     , m_scale(new ScaleMonitor(m_store, m_series, this))
+    , m_tracer(new DeliveryTracer(this))
 {
     connect(m_store, &ObjectStore::changed, m_graph, &TopologyGraph::applyChanges);
     // KEDA's wish is computed from the lag the backlog monitor measured, whichever monitor that is at the time.
@@ -90,8 +94,10 @@ void MeshSession::connectKafka(const QString& bootstrapServers)
     connect(m_backlog, &BacklogMonitor::errorChanged, this, &MeshSession::statusMessage);
     m_backlog->start();
     m_transport = new KafkaTransport(config, this);
+    m_tracer->setKafkaConfig(config);
     Q_EMIT statusMessage(tr("Connected to the demo's Kafka cluster at %1").arg(bootstrapServers));
     Q_EMIT kafkaConnected();
+    Q_EMIT publishingChanged();
 }
 
 void MeshSession::setKafkaProfile(const KafkaProfile& profile, const QString& secret)
@@ -103,7 +109,11 @@ void MeshSession::setKafkaProfile(const KafkaProfile& profile, const QString& se
     }
     clearKafkaProfile();
     m_kafkaProfile = profile;
-    m_backlog = new BacklogMonitor(m_store, m_series, profile.toKafkaConfig(secret), this);
+    const auto config = profile.toKafkaConfig(secret);
+    m_backlog = new BacklogMonitor(m_store, m_series, config, this);
+    delete m_transport;
+    m_transport = new KafkaTransport(config, this);
+    m_tracer->setKafkaConfig(config);
     connect(m_backlog, &BacklogMonitor::errorChanged, this, [this](const QString& error) {
         if (!m_kafkaProfile)
             return;
@@ -113,13 +123,21 @@ void MeshSession::setKafkaProfile(const KafkaProfile& profile, const QString& se
     m_backlog->start();
     Q_EMIT statusMessage(tr("Measuring Kafka lag at %1").arg(profile.describe()));
     Q_EMIT kafkaConnected();
+    Q_EMIT publishingChanged();
 }
 
 void MeshSession::clearKafkaProfile()
 {
     delete m_backlog;
     m_backlog = nullptr;
+    if (!m_kafkaProfile)
+        return;
     m_kafkaProfile.reset();
+    delete m_transport;
+    m_transport = nullptr;
+    m_tracer->cancelAll();
+    m_tracer->setKafkaConfig({});
+    Q_EMIT publishingChanged();
 }
 
 void MeshSession::setRabbitConnection(const RabbitConnection& connection)
@@ -134,13 +152,26 @@ void MeshSession::setRabbitConnection(const RabbitConnection& connection)
                 error.isEmpty() ? tr("RabbitMQ at %1 answers again").arg(url.toDisplayString()) : error);
         });
     m_rabbit->start();
+    AmqpConnection amqp;
+    amqp.host = connection.managementUrl.host();
+    amqp.tls = connection.managementUrl.scheme() == u"https";
+    amqp.port = amqp.tls ? 5671 : 5672;
+    amqp.user = connection.username;
+    amqp.password = connection.password;
+    m_amqp = new AmqpTransport(amqp, this);
     Q_EMIT statusMessage(tr("Measuring RabbitMQ queues at %1").arg(connection.managementUrl.toDisplayString()));
+    Q_EMIT publishingChanged();
 }
 
 void MeshSession::clearRabbitConnection()
 {
     delete m_rabbit;
     m_rabbit = nullptr;
+    if (!m_amqp)
+        return;
+    delete m_amqp;
+    m_amqp = nullptr;
+    Q_EMIT publishingChanged();
 }
 
 void MeshSession::discoverKafkaBootstrapServers()
@@ -202,6 +233,7 @@ bool MeshSession::connectCluster(const QString& context, const QStringList& name
     disconnectCluster();
     m_client = new KubeClient(*resolved, this);
     m_cluster = new KubeSource(*resolved, namespaces, this);
+    m_ingress = new KubeIngressTransport(m_client, this);
     addSource(m_cluster);
     m_client->get(
         u"/api/v1/namespaces"_s, {},
@@ -218,6 +250,7 @@ bool MeshSession::connectCluster(const QString& context, const QStringList& name
         },
         u"list"_s, u"namespaces"_s);
     Q_EMIT clusterChanged();
+    Q_EMIT publishingChanged();
     return true;
 }
 
@@ -233,11 +266,14 @@ void MeshSession::disconnectCluster()
     // The profile belonged to that cluster; the demo's in-process Kafka stays.
     if (!m_demo)
         clearKafkaProfile();
+    delete m_ingress;
+    m_ingress = nullptr;
     delete m_client;
     m_client = nullptr;
     m_clusterNamespaces.clear();
     Q_EMIT issuesChanged();
     Q_EMIT clusterChanged();
+    Q_EMIT publishingChanged();
 }
 
 QString MeshSession::clusterContext() const { return m_cluster ? m_cluster->context().context.name : QString(); }

@@ -11,7 +11,10 @@
 
 #include <optional>
 
+class AmqpTransport;
 class BacklogMonitor;
+class DeliveryTracer;
+class KubeIngressTransport;
 class RabbitQueueMonitor;
 struct RabbitConnection;
 class DemoSource;
@@ -79,6 +82,13 @@ public:
     ScaleMonitor* scale() const { return m_scale; }
     BacklogMonitor* backlog() const { return m_backlog; }
     KafkaTransport* transport() const { return m_transport; }
+    // Publishes test events to RabbitMQ brokers' exchanges: the management connection's host and user, AMQP port
+    // 5672 (5671 with TLS when the management API is https). Null without a RabbitMQ connection.
+    AmqpTransport* amqp() const { return m_amqp; }
+    // Reaches in-cluster broker addresses through the connected cluster's API server. Null when not connected.
+    KubeIngressTransport* ingress() const { return m_ingress; }
+    // Follows published events through the triggers' consumer groups, on the Kafka cluster transport() sends to.
+    DeliveryTracer* tracer() const { return m_tracer; }
     QList<SourceIssue> issues() const;
 
 Q_SIGNALS:
@@ -87,6 +97,8 @@ Q_SIGNALS:
     void clusterChanged();
     void clusterNamespacesListed(const QStringList& namespaces);
     void kafkaConnected();
+    // transport(), amqp() or ingress() changed.
+    void publishingChanged();
     void kafkaBootstrapDiscovered(const QString& servers, const QString& error);
     void statusMessage(const QString& message);
 
@@ -101,6 +113,9 @@ private:
     BacklogMonitor* m_backlog = nullptr;
     RabbitQueueMonitor* m_rabbit = nullptr;
     KafkaTransport* m_transport = nullptr;
+    AmqpTransport* m_amqp = nullptr;
+    KubeIngressTransport* m_ingress = nullptr;
+    DeliveryTracer* m_tracer;
     DemoSource* m_demo = nullptr;
     ManifestSource* m_manifests = nullptr;
     std::optional<Kubeconfig> m_kubeconfig;

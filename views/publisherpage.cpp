@@ -467,7 +467,8 @@ QWidget* PublisherPage::buildHistoryTab()
     m_historyView->horizontalHeader()->setStretchLastSection(true);
     m_historyView->setWordWrap(false);
     m_historyView->verticalHeader()->setDefaultSectionSize(m_historyView->fontMetrics().height() + 6);
-    const std::array widths { 70, 220, 120, 240, 260 };
+    // Narrow enough that the result and the trace, what a person looks for, fit beside the composer.
+    const std::array widths { 64, 140, 70, 130, 170 };
     for (int column = 0; column < int(widths.size()); ++column)
         m_historyView->setColumnWidth(column, widths[size_t(column)]);
     m_historyView->setAccessibleName(tr("Sent events"));
@@ -506,9 +507,15 @@ QWidget* PublisherPage::buildHistoryTab()
     connect(clear, &QPushButton::clicked, m_history, &EventHistory::clear);
     connect(m_historyView, &QTableView::doubleClicked, this,
         [this](const QModelIndex& index) { loadEvent(m_history->entry(index.row()).event); });
+    m_historyDetail = new QLabel;
+    m_historyDetail->setWordWrap(true);
+    m_historyDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_historyDetail->setAccessibleName(tr("Selected event's result and trace"));
+    connectHistoryView();
     auto* tab = new QWidget;
     auto* layout = new QVBoxLayout(tab);
     layout->addWidget(m_historyView, 1);
+    layout->addWidget(m_historyDetail);
     auto* buttons = new QHBoxLayout;
     for (auto* button : { resend, replay, exportSelected, clear })
         buttons->addWidget(button);
@@ -657,6 +664,13 @@ void PublisherPage::setTransport(KafkaTransport* transport)
     validateNow();
 }
 
+void PublisherPage::setClusterTransport(KubeIngressTransport* transport)
+{
+    m_publisher->setClusterTransport(transport);
+    m_bulkPublisher->setClusterTransport(transport);
+    validateNow();
+}
+
 void PublisherPage::setStorageDirectory(const QString& directory)
 {
     m_collectionDirectory = directory % u"/collections"_s;
@@ -666,9 +680,34 @@ void PublisherPage::setStorageDirectory(const QString& directory)
     auto* old = m_historyView->selectionModel();
     m_historyView->setModel(m_history);
     delete old;
+    connectHistoryView();
     m_collection = {};
     m_collectionEvents->clear();
     refreshCollectionList();
+}
+
+// The table's columns are narrow; the current row's result and trace are shown whole below it.
+void PublisherPage::connectHistoryView()
+{
+    connect(m_historyView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        &PublisherPage::updateHistoryDetail);
+    connect(m_history, &QAbstractItemModel::dataChanged, this, &PublisherPage::updateHistoryDetail);
+    connect(m_history, &QAbstractItemModel::modelReset, this, &PublisherPage::updateHistoryDetail);
+    updateHistoryDetail();
+}
+
+void PublisherPage::updateHistoryDetail()
+{
+    const auto current = m_historyView->selectionModel()->currentIndex();
+    if (!current.isValid() || current.row() >= m_history->rowCount()) {
+        m_historyDetail->setText(tr("Select a sent event to see its result and where it went."));
+        return;
+    }
+    const auto& entry = m_history->entry(current.row());
+    QString text = entry.target.description() % u": "_s % EventHistory::resultText(entry);
+    if (!entry.trace.isEmpty())
+        text += u"\n"_s % entry.trace;
+    m_historyDetail->setText(text);
 }
 
 void PublisherPage::setTraceText(quint64 requestId, const QString& text) { m_history->setTraceText(requestId, text); }

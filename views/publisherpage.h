@@ -15,6 +15,7 @@
 
 class EventHistory;
 class KafkaTransport;
+class KubeIngressTransport;
 class ObjectStore;
 class QCheckBox;
 class QComboBox;
@@ -55,6 +56,8 @@ public:
         m_bulkPublisher->setAmqpTransport(transport);
         validateNow();
     }
+    // The connected cluster's way to in-cluster broker addresses (not owned), see EventPublisher::setClusterTransport.
+    void setClusterTransport(KubeIngressTransport* transport);
     // Where collections (<dir>/collections) and the history (<dir>/history.json) are kept; by default
     // QStandardPaths::AppDataLocation. Reloads both.
     void setStorageDirectory(const QString& directory);
@@ -147,6 +150,8 @@ private:
     QWidget* buildCollectionsTab();
     QWidget* buildBulkTab();
     void refreshBrokers();
+    void connectHistoryView();
+    void updateHistoryDetail();
     void refreshCollectionList();
     void updateTargetWidgets();
     void showFieldMessages(const QHash<QString, QString>& messages);
@@ -205,6 +210,7 @@ private:
     QTabWidget* m_tabs;
     QListWidget* m_matches;
     QTableView* m_historyView;
+    QLabel* m_historyDetail;
     QComboBox* m_collectionName;
     QListWidget* m_collectionEvents;
     QSpinBox* m_bulkCount;

@@ -6,6 +6,7 @@
 #include "chartpane.h"
 #include "chartsink.h"
 #include "draftstore.h"
+#include "eventhistory.h"
 #include "graphview.h"
 #include "mainwindow.h"
 #include "meshsession.h"
@@ -123,6 +124,12 @@ void TestMainWindow::publishesATestEvent()
     QTRY_COMPARE_WITH_TIMEOUT(results.count(), 1, 15000);
     QVERIFY2(
         results.first().first().toString().startsWith(u"delivered"_s), qPrintable(results.first().first().toString()));
+    // The window follows the event through the trigger's consumer group, which the demo's dispatcher commits.
+    const auto* history = publisher->history();
+    const auto trace
+        = [history, expectedTrigger] { return history->data(history->index(0, EventHistory::TraceColumn)).toString(); };
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        trace().contains(u"delivered to trigger "_s % expectedTrigger), qPrintable(trace()), 30000);
 }
 
 void TestMainWindow::editorReportsLineAndColumn()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "eventpublisher.h"
 #include "kafkatransport.h"
+#include "kubeingresstransport.h"
 #include "localreceiver.h"
 
 #include <QSignalSpy>
@@ -85,6 +86,9 @@ private Q_SLOTS:
     void failsWithReason();
     void amqpBackend();
     void amqpTransportDestroyed();
+    void clusterAddress_data();
+    void clusterAddress();
+    void clusterRoute();
     void forBroker_data();
     void forBroker();
     void targetJson_data();
@@ -134,6 +138,9 @@ void TestEventPublisher::failsWithReason_data()
     QTest::addRow("no target") << int(Kind::None) << QString() << false << false << u"choose a target"_s;
     QTest::addRow("invalid event to kafka")
         << int(Kind::KafkaTopic) << u"t"_s << true << true << u"invalid event, not sent: source"_s;
+    QTest::addRow("cluster address, no cluster")
+        << int(Kind::Http) << u"http://broker-ingress.knative-eventing.svc.cluster.local/a/b"_s << false << false
+        << u"inside a cluster"_s;
     QTest::addRow("http 500") << int(Kind::Http) << QString() << false << false << u"500"_s;
 }
 
@@ -203,6 +210,44 @@ void TestEventPublisher::amqpTransportDestroyed()
     QTRY_COMPARE(spy.count(), 1);
     QVERIFY(spy.first().at(1).value<DeliveryResult>().error.contains(u"AMQP connection closed"_s));
     QVERIFY(!publisher.hasAmqpTransport());
+    QCOMPARE(publisher.pendingCount(), 0);
+}
+
+void TestEventPublisher::clusterAddress_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<bool>("inCluster");
+    QTest::addRow("mt broker") << u"http://broker-ingress.knative-eventing.svc.cluster.local/shop/default"_s << true;
+    QTest::addRow("short svc") << u"http://kafka-broker-ingress.knative-eventing.svc/shop/b"_s << true;
+    QTest::addRow("https svc") << u"https://rabbit-broker-ingress.shop.svc.example.org:8443/"_s << true;
+    QTest::addRow("public host") << u"http://events.example.com/"_s << false;
+    QTest::addRow("svc-like word") << u"http://svc.example.com/"_s << false;
+    QTest::addRow("loopback") << u"http://127.0.0.1:8080/"_s << false;
+    QTest::addRow("not http") << u"ftp://x.ns.svc/"_s << false;
+}
+
+void TestEventPublisher::clusterAddress()
+{
+    QFETCH(QString, url);
+    QFETCH(bool, inCluster);
+    QCOMPARE(EventPublisher::isClusterAddress(QUrl(url)), inCluster);
+}
+
+// In-cluster addresses go to the cluster transport, not to the desktop's own HTTP client.
+void TestEventPublisher::clusterRoute()
+{
+    EventPublisher publisher;
+    KubeIngressTransport cluster(nullptr);
+    publisher.setClusterTransport(&cluster);
+    QSignalSpy spy(&publisher, &EventPublisher::delivered);
+    const auto id = publisher.publish(
+        PublishTarget::http(QUrl(u"http://broker-ingress.knative-eventing.svc.cluster.local/shop/default"_s)),
+        sampleEvent());
+    QTRY_COMPARE(spy.count(), 1);
+    QCOMPARE(spy.first().at(0).toULongLong(), id);
+    const auto result = spy.first().at(1).value<DeliveryResult>();
+    QVERIFY(!result.ok);
+    QVERIFY2(result.error.contains(u"not connected"_s, Qt::CaseInsensitive), qPrintable(result.error));
     QCOMPARE(publisher.pendingCount(), 0);
 }
 
