@@ -33,6 +33,7 @@ BacklogPage::BacklogPage(MeshSession* session, QWidget* parent)
     m_table->setAccessibleName(tr("Triggers and their backlog"));
 
     auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->setObjectName(QStringLiteral("backlogSplitter"));
     splitter->addWidget(m_table);
     splitter->addWidget(m_charts);
     splitter->setStretchFactor(0, 1);

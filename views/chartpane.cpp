@@ -124,6 +124,7 @@ ChartPane::ChartPane(SeriesStore* store, const TopologyGraph* graph, QWidget* pa
     overviewLayout->addWidget(m_backlog->widget());
     overviewLayout->addWidget(m_replicas->widget());
     auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->setObjectName(QStringLiteral("chartSplitter"));
     splitter->addWidget(m_detail->widget());
     splitter->addWidget(overview);
     splitter->setStretchFactor(0, 3);

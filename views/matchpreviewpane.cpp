@@ -148,6 +148,7 @@ MatchPreviewPane::MatchPreviewPane(QWidget* parent)
     resultsLayout->addLayout(bar);
     resultsLayout->addWidget(m_table);
     auto* splitter = new QSplitter(Qt::Vertical);
+    splitter->setObjectName(QStringLiteral("matchPreviewSplitter"));
     splitter->addWidget(samples);
     splitter->addWidget(results);
     splitter->setStretchFactor(1, 2);

@@ -54,6 +54,7 @@ TopologyPage::TopologyPage(MeshSession* session, QWidget* parent)
     graphLayout->addWidget(createToolBar());
     graphLayout->addWidget(m_graph, 1);
 
+    m_splitter->setObjectName(QStringLiteral("topologySplitter"));
     m_splitter->addWidget(graphArea);
     m_splitter->addWidget(m_inspector);
     m_splitter->setStretchFactor(0, 3);

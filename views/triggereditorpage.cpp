@@ -125,6 +125,7 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent, 
 
     // The form on the left; the text, its messages and the match preview stacked on the right.
     auto* textColumn = new QSplitter(Qt::Vertical);
+    textColumn->setObjectName(QStringLiteral("editorTextSplitter"));
     textColumn->addWidget(m_editor);
     textColumn->addWidget(m_issueList);
     textColumn->addWidget(m_preview);
@@ -135,6 +136,7 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent, 
     m_preview->setStore(store);
     m_columns->addWidget(m_form);
     m_columns->addWidget(textColumn);
+    m_columns->setObjectName(QStringLiteral("editorColumns"));
     m_columns->setStretchFactor(0, 1);
     m_columns->setStretchFactor(1, 1);
     m_columns->setChildrenCollapsible(false);

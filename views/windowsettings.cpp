@@ -12,6 +12,13 @@ const QString layoutGroup = u"layout/v%1"_s.arg(WindowSettings::layoutVersion);
 
 QList<QSplitter*> splittersOf(const QMainWindow* window) { return window->findChildren<QSplitter*>(); }
 
+// A splitter is remembered by its object name, so that a page that gains or loses a splitter never hands its state
+// (orientation included) to another one; unnamed ones by their place among the window's splitters.
+QString splitterKey(const QSplitter* splitter, qsizetype index)
+{
+    return splitter->objectName().isEmpty() ? u"#"_s + QString::number(index) : splitter->objectName();
+}
+
 // A splitter that was never shown has no real size yet: sizes restored now would be squeezed into its default
 // geometry and lose their proportions, and sizes saved from it would be that default. So the state is restored
 // again the first time the splitter is shown, laid out, and a splitter never shown saves what it was given.
@@ -70,9 +77,10 @@ void WindowSettings::saveLayout(const QMainWindow* window)
     m_settings->beginGroup(layoutGroup);
     m_settings->setValue(u"geometry"_s, window->saveGeometry());
     m_settings->setValue(u"state"_s, window->saveState(layoutVersion));
-    QVariantList sizes;
-    for (const auto* splitter : splittersOf(window))
-        sizes.append(SplitterMemory::stateOf(splitter));
+    QVariantMap sizes;
+    const auto splitters = splittersOf(window);
+    for (qsizetype i = 0; i < splitters.size(); ++i)
+        sizes.insert(splitterKey(splitters[i], i), SplitterMemory::stateOf(splitters[i]));
     m_settings->setValue(u"splitters"_s, sizes);
     m_settings->endGroup();
 }
@@ -82,14 +90,11 @@ bool WindowSettings::restoreLayout(QMainWindow* window) const
     m_settings->beginGroup(layoutGroup);
     const auto geometry = m_settings->value(u"geometry"_s).toByteArray();
     const auto state = m_settings->value(u"state"_s).toByteArray();
-    auto sizes = m_settings->value(u"splitters"_s).toList();
+    const auto sizes = m_settings->value(u"splitters"_s).toMap();
     m_settings->endGroup();
     const auto splitters = splittersOf(window);
-    // A different number of splitters means a different window: their sizes would land in the wrong places.
-    if (sizes.size() != splitters.size())
-        sizes = QVariantList(splitters.size());
     for (qsizetype i = 0; i < splitters.size(); ++i) {
-        const QByteArray saved = sizes[i].toByteArray();
+        const QByteArray saved = sizes.value(splitterKey(splitters[i], i)).toByteArray();
         if (!saved.isEmpty())
             splitters[i]->restoreState(saved);
         new SplitterMemory(splitters[i], saved);

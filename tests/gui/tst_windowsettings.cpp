@@ -70,7 +70,8 @@ void TestWindowSettings::init()
 
 void TestWindowSettings::restoresLayoutAndSettings()
 {
-    QList<QList<int>> splitterSizes;
+    // By object name: the order findChildren() gives differs between two windows built alike.
+    QHash<QString, QList<int>> splitterSizes;
     QSize savedSize;
     {
         MainWindow window(m_session.get());
@@ -106,7 +107,7 @@ void TestWindowSettings::restoresLayoutAndSettings()
         QTest::qWait(50);
         // What the user sees at the moment the window closes is what must come back.
         for (const auto* splitter : std::as_const(splitters))
-            splitterSizes.append(splitter->sizes());
+            splitterSizes.insert(splitter->objectName(), splitter->sizes());
         savedSize = window.size();
         window.close();
     }
@@ -129,23 +130,25 @@ void TestWindowSettings::restoresLayoutAndSettings()
     QCOMPARE(splitters.size(), splitterSizes.size());
     for (qsizetype i = 0; i < splitters.size(); ++i) {
         const auto sizes = splitters[i]->sizes();
-        QCOMPARE(sizes.size(), splitterSizes[i].size());
+        QVERIFY2(splitterSizes.contains(splitters[i]->objectName()), qPrintable(splitters[i]->objectName()));
+        const auto saved = splitterSizes.value(splitters[i]->objectName());
+        QCOMPARE(sizes.size(), saved.size());
         if (!isPageSplitter(splitters[i]))
             continue;
         // A splitter on a page never shown was never laid out: it had no sizes to save.
-        if (std::accumulate(splitterSizes[i].cbegin(), splitterSizes[i].cend(), 0) == 0)
+        if (std::accumulate(saved.cbegin(), saved.cend(), 0) == 0)
             continue;
         // Proportions: the window may round a pixel here and there.
         const double total = std::accumulate(sizes.cbegin(), sizes.cend(), 0);
-        const double savedTotal = std::accumulate(splitterSizes[i].cbegin(), splitterSizes[i].cend(), 0);
+        const double savedTotal = std::accumulate(saved.cbegin(), saved.cend(), 0);
         // Inside a pane hidden for now (e.g. a preview without events): laid out once it shows.
         if (total == 0)
             continue;
         for (qsizetype j = 0; j < sizes.size(); ++j)
-            QVERIFY2(qAbs(sizes[j] / total - splitterSizes[i][j] / savedTotal) < 0.02,
-                qPrintable(u"splitter %1 in %4: %2 vs %3"_s.arg(i)
+            QVERIFY2(qAbs(sizes[j] / total - saved[j] / savedTotal) < 0.02,
+                qPrintable(u"splitter %1 in %4: %2 vs %3"_s.arg(splitters[i]->objectName())
                                .arg(sizes[j])
-                               .arg(splitterSizes[i][j])
+                               .arg(saved[j])
                                .arg(QString::fromLatin1(splitters[i]->parent()->metaObject()->className()))));
     }
     const auto clusters = menuTexts(restored.recentClusterMenu());
