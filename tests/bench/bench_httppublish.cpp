@@ -6,15 +6,13 @@
 // send at full speed does. MESHSCOPE_BENCH_HTTP_URL sends to another receiver instead, e.g. the SDK receiver
 // started as `cereceiver -port 8080 -ack-only`. Prints one JSON line per figure: events per second (target: at least
 // 5,000) and the latency from publish() to the 2xx, p50 and p99.
+#include "../unit/localreceiver.h"
 #include "httptransport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QHash>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -42,49 +40,6 @@ void report(const QString& metric, double value, const char* unit)
         qPrintable(metric), value, unit);
     std::fflush(stdout);
 }
-
-// Reads HTTP/1.1 requests (headers, then Content-Length bytes of body) from each keep-alive connection and answers
-// every one with 202 and no body.
-class AckServer : public QTcpServer {
-public:
-    AckServer()
-    {
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* socket = nextPendingConnection()) {
-                socket->setParent(this);
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { serve(socket); });
-                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-            }
-        });
-    }
-
-private:
-    void serve(QTcpSocket* socket)
-    {
-        QByteArray& buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        QByteArray answers;
-        while (true) {
-            const auto headerEnd = buffer.indexOf("\r\n\r\n");
-            if (headerEnd < 0)
-                break;
-            qsizetype length = 0;
-            const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
-            for (const QByteArray& line : lines) {
-                if (line.toLower().startsWith("content-length:"))
-                    length = line.mid(15).trimmed().toLongLong();
-            }
-            if (buffer.size() < headerEnd + 4 + length)
-                break;
-            buffer.remove(0, headerEnd + 4 + length);
-            answers += "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n";
-        }
-        if (!answers.isEmpty())
-            socket->write(answers);
-    }
-
-    QHash<QTcpSocket*, QByteArray> m_buffers;
-};
 
 CloudEvent smallEvent(int sequence)
 {
@@ -163,22 +118,8 @@ int main(int argc, char** argv)
     const int count = environmentNumber("MESHSCOPE_BENCH_HTTP_EVENTS", 50'000);
     const int window = environmentNumber("MESHSCOPE_BENCH_HTTP_WINDOW", 64);
 
-    QThread serverThread;
-    auto* server = new AckServer;
-    server->moveToThread(&serverThread);
-    serverThread.start();
-    quint16 port = 0;
-    QMetaObject::invokeMethod(
-        server,
-        [server, &port] {
-            if (server->listen(QHostAddress::LocalHost))
-                port = server->serverPort();
-        },
-        Qt::BlockingQueuedConnection);
-    if (port == 0) {
-        std::fprintf(stderr, "bench_httppublish: cannot listen on the loopback interface\n");
-        return 1;
-    }
+    const LocalReceiver receiver;
+    const quint16 port = receiver.port();
     const QString other = qEnvironmentVariable("MESHSCOPE_BENCH_HTTP_URL");
     const QUrl url(other.isEmpty() ? u"http://127.0.0.1:"_s % QString::number(port) % u"/default/broker"_s : other);
 
@@ -200,10 +141,5 @@ int main(int argc, char** argv)
         }
     }
     report(u"window"_s, window, "requests");
-
-    QMetaObject::invokeMethod(
-        server, [server] { delete server; }, Qt::BlockingQueuedConnection);
-    serverThread.quit();
-    serverThread.wait();
     return ok ? 0 : 1;
 }
