@@ -53,6 +53,7 @@ ApplyDialog::ApplyDialog(QWidget* parent)
     m_diff = new QPlainTextEdit;
     m_diff->setReadOnly(true);
     m_diff->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_diff->setTabChangesFocus(true);
     m_diff->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_diff->setAccessibleName(tr("Changes"));
     m_diff->setPlaceholderText(tr("The changes appear here after the server's dry run."));

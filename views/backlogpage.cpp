@@ -22,6 +22,8 @@ BacklogPage::BacklogPage(MeshSession* session, QWidget* parent)
     auto* proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(m_model);
     m_table->setModel(proxy);
+    // Read-only rows: arrow keys move between them, Tab moves on to the next control.
+    m_table->setTabKeyNavigation(false);
     m_table->setSortingEnabled(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);

@@ -39,6 +39,8 @@ InspectorPane::InspectorPane(const ObjectStore* store, QWidget* parent)
     m_yaml->setReadOnly(true);
     m_yaml->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_yaml->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Read-only: Tab moves on rather than being swallowed.
+    m_yaml->setTabChangesFocus(true);
     m_yaml->setAccessibleName(tr("Object YAML"));
     new YamlHighlighter(m_yaml->document());
     m_edit->setVisible(false);

@@ -81,6 +81,8 @@ LogPane::LogPane(LogModel* model, QWidget* parent)
 {
     m_proxy->setSourceModel(model);
     m_view->setModel(m_proxy);
+    // Read-only rows: arrow keys move between them, Tab moves on to the next control.
+    m_view->setTabKeyNavigation(false);
     m_view->setAccessibleName(tr("Log messages"));
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 4);

@@ -121,11 +121,15 @@ MatchPreviewPane::MatchPreviewPane(QWidget* parent)
            R"({"specversion": "1.0", "id": "1", "source": "/shop", "type": "order.created"})"));
     m_editor->setAccessibleName(tr("Sample events"));
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
+    // JSON needs no tab characters: Tab moves on, so the preview table is reachable by keyboard.
+    m_editor->setTabChangesFocus(true);
     m_issuesLabel->setWordWrap(true);
     m_issuesLabel->setTextFormat(Qt::PlainText);
     m_issuesLabel->setVisible(false);
     m_issuesLabel->setStyleSheet(u"color: #b00020"_s);
     m_table->setModel(m_model);
+    // Read-only rows: arrow keys move between them, Tab moves on to the next control.
+    m_table->setTabKeyNavigation(false);
     m_table->setAccessibleName(tr("Match preview"));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setWordWrap(false);

@@ -462,6 +462,8 @@ QWidget* PublisherPage::buildHistoryTab()
 {
     m_historyView = new QTableView;
     m_historyView->setModel(m_history);
+    // Read-only rows: arrow keys move between them, Tab moves on to the next control.
+    m_historyView->setTabKeyNavigation(false);
     m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_historyView->verticalHeader()->hide();
     m_historyView->horizontalHeader()->setStretchLastSection(true);

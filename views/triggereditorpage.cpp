@@ -17,6 +17,7 @@
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
@@ -90,7 +91,10 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent, 
     m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_editor->setTabChangesFocus(false);
+    m_editor->installEventFilter(this);
     m_editor->setAccessibleName(tr("Trigger YAML"));
+    m_editor->setToolTip(tr("Tab indents by two spaces (YAML allows no tab characters); Ctrl+Tab and "
+                            "Ctrl+Shift+Tab move the focus on and back"));
     m_issueList->setAccessibleName(tr("Validation messages"));
     m_fileLabel->setTextFormat(Qt::PlainText);
     m_tabs->setTabsClosable(true);
@@ -194,6 +198,24 @@ TriggerEditorPage::TriggerEditorPage(const ObjectStore* store, QWidget* parent, 
         newTrigger();
     else
         setCurrentDraft(0);
+}
+
+bool TriggerEditorPage::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched != m_editor || event->type() != QEvent::KeyPress)
+        return QWidget::eventFilter(watched, event);
+    const auto* key = static_cast<QKeyEvent*>(event);
+    const bool control = key->modifiers() & Qt::ControlModifier;
+    if (key->key() == Qt::Key_Tab && !control && !(key->modifiers() & Qt::ShiftModifier)) {
+        auto cursor = m_editor->textCursor();
+        cursor.insertText(cursor.positionInBlock() % 2 ? QStringLiteral(" ") : QStringLiteral("  "));
+        return true;
+    }
+    if (control && (key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab)) {
+        focusNextPrevChild(key->key() == Qt::Key_Tab && !(key->modifiers() & Qt::ShiftModifier));
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 TriggerEditorPage::~TriggerEditorPage()

@@ -89,6 +89,9 @@ Q_SIGNALS:
     // The user asked to delete the object the text describes from the connected cluster.
     void deleteRequested(const ObjectKey& key, const QString& apiVersion);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     struct DraftState {
         QString id;

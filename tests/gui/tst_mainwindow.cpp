@@ -17,8 +17,10 @@
 #include "topologypage.h"
 #include "triggereditorpage.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -37,6 +39,8 @@ private Q_SLOTS:
     void publishesATestEvent();
     void editorReportsLineAndColumn();
     void brokenManifestIsReported();
+    void everyControlReachableByTab_data();
+    void everyControlReachableByTab();
     void cleanupTestCase();
 
 private:
@@ -164,6 +168,49 @@ void TestMainWindow::brokenManifestIsReported()
     // The app stays up and the demo keeps its objects.
     QVERIFY(m_window->isVisible());
     QVERIFY(m_session->store()->size() > 30);
+}
+
+void TestMainWindow::everyControlReachableByTab_data()
+{
+    QTest::addColumn<int>("page");
+    QTest::addRow("topology") << 0;
+    QTest::addRow("trigger editor") << 2;
+    QTest::addRow("publisher") << 3;
+}
+
+// Keyboard alone: from the page's first control, Tab visits every control of the page that takes focus.
+void TestMainWindow::everyControlReachableByTab()
+{
+    QFETCH(int, page);
+    m_window->tabs()->setCurrentIndex(page);
+    auto* widget = m_window->tabs()->currentWidget();
+    if (page == 2)
+        m_window->editorPage()->newTrigger();
+    QTest::qWait(50);
+    QList<QWidget*> expected;
+    const auto children = widget->findChildren<QWidget*>();
+    for (auto* child : children) {
+        if (child->isVisibleTo(m_window.get()) && child->isEnabled() && (child->focusPolicy() & Qt::TabFocus)
+            && !child->focusProxy())
+            expected.append(child);
+    }
+    QVERIFY(expected.size() > 3);
+    m_window->activateWindow();
+    expected.first()->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(expected.first()->hasFocus());
+    QSet<QWidget*> reached;
+    for (int step = 0; step < 400 && reached.size() < expected.size(); ++step) {
+        if (auto* focused = QApplication::focusWidget(); expected.contains(focused))
+            reached.insert(focused);
+        // The YAML editor keeps Tab for indenting; Ctrl+Tab leaves it.
+        auto* text = qobject_cast<QPlainTextEdit*>(QApplication::focusWidget());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab,
+            text && !text->tabChangesFocus() ? Qt::ControlModifier : Qt::NoModifier);
+    }
+    for (auto* child : std::as_const(expected))
+        QVERIFY2(reached.contains(child),
+            qPrintable(QString::fromLatin1(child->metaObject()->className()) % u' ' % child->objectName() % u' '
+                % child->accessibleName() % u' ' % child->toolTip()));
 }
 
 void TestMainWindow::cleanupTestCase()

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void undoIsPerDraft();
     void failedSaveKeepsTheText();
     void draftsSurviveKilledApp();
+    void tabIndentsAndCtrlTabLeaves();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -216,5 +217,32 @@ void TestTriggerEditorPage::draftsSurviveKilledApp()
 }
 
 QTEST_MAIN(TestTriggerEditorPage)
+
+// YAML allows no tab characters: Tab indents with spaces, and Ctrl+Tab is how a keyboard user leaves the editor.
+void TestTriggerEditorPage::tabIndentsAndCtrlTabLeaves()
+{
+    TriggerEditorPage page(&m_store, nullptr, m_dir->path());
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QPlainTextEdit* yaml = nullptr;
+    const auto edits = page.findChildren<QPlainTextEdit*>();
+    for (auto* edit : edits) {
+        if (edit->accessibleName() == u"Trigger YAML")
+            yaml = edit;
+    }
+    QVERIFY(yaml);
+    page.setText(u"metadata:\n"_s);
+    yaml->setFocus();
+    QTRY_VERIFY(yaml->hasFocus());
+    auto cursor = yaml->textCursor();
+    cursor.movePosition(QTextCursor::End);
+    yaml->setTextCursor(cursor);
+    QTest::keyClick(yaml, Qt::Key_Tab);
+    QTest::keyClicks(yaml, u"name: x"_s);
+    QCOMPARE(page.text(), u"metadata:\n  name: x"_s);
+    QTest::keyClick(yaml, Qt::Key_Tab, Qt::ControlModifier);
+    QTRY_VERIFY(!yaml->hasFocus());
+    QCOMPARE(page.text(), u"metadata:\n  name: x"_s);
+}
 
 #include "tst_triggereditorpage.moc"
