@@ -6,11 +6,17 @@
 #include <QDateTime>
 #include <QMetaMethod>
 
+#include <QSocketNotifier>
+#include <QTimer>
+
 #include <array>
-#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <thread>
+#include <limits>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using namespace KafkaClient;
@@ -18,9 +24,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Reports are gathered for at most this long while they keep coming, so that a bulk send costs one queued call per
-// interval instead of one per record.
-constexpr auto reportInterval = std::chrono::milliseconds(50);
+constexpr auto sweepInterval = std::chrono::milliseconds(200);
+// A serving pass stops taking reports after this long and lets the event loop run before the next pass.
+constexpr auto serveBudget = std::chrono::milliseconds(5);
 
 struct TopicDeleter {
     void operator()(rd_kafka_topic_t* topic) const { rd_kafka_topic_destroy(topic); }
@@ -30,7 +36,7 @@ using TopicHandle = std::unique_ptr<rd_kafka_topic_t, TopicDeleter>;
 // One record through a topic handle (no lookup of the topic by name per record); librdkafka takes the headers. The
 // id travels as the opaque.
 rd_kafka_resp_err_t produce(rd_kafka_t* producer, rd_kafka_topic_t* topic, rd_kafka_headers_t* headers,
-    const QByteArray& key, const QByteArray& value, quint64 id)
+    QByteArrayView key, const QByteArray& value, quint64 id)
 {
     // rd_kafka_produceva rather than the RD_KAFKA_V_* macros, GNU statement expressions that clang rejects under
     // -pedantic. A null key lets the partitioner spread events without a partitionkey; a null value is "no data".
@@ -60,19 +66,22 @@ rd_kafka_resp_err_t produce(rd_kafka_t* producer, rd_kafka_topic_t* topic, rd_ka
 }
 
 // Binary-mode headers as CloudEventKafka::encodeBinary() makes them (ce_<name> with the canonical UTF-8 value, in
-// attributeNames() order, then content-type; the partitionkey as the key), with the UTF-8 of the previous event's
-// headers reused where the values are equal: the events of a bulk send share most of them.
+// attributeNames() order, then content-type; the partitionkey as the key). The UTF-8 of the previous event's headers
+// is kept and compared against: the events of a bulk send share most values, and those that differ (the id) are
+// rewritten in the same buffers, so an event costs no allocation of ours.
 class HeaderEncoder {
 public:
-    rd_kafka_headers_t* encode(const CloudEvent& event, QByteArray* key)
+    // *key: the partitionkey's UTF-8, or empty; valid until the next call.
+    rd_kafka_headers_t* encode(const CloudEvent& event, QByteArrayView* key)
     {
         // The members are read directly rather than through attributeNames()/attribute(): at a million events a
         // second the list and the name comparisons they cost are most of the encoding.
         static const QString specversion = u"specversion"_s, id = u"id"_s, source = u"source"_s, type = u"type"_s,
-                             dataschema = u"dataschema"_s, subject = u"subject"_s, time = u"time"_s;
+                             dataschema = u"dataschema"_s, subject = u"subject"_s, time = u"time"_s,
+                             partitionkey = u"partitionkey"_s;
         rd_kafka_headers_t* headers = rd_kafka_headers_new(static_cast<size_t>(8 + event.extensions.size()));
         qsizetype slot = 0;
-        key->clear();
+        *key = {};
         add(headers, put(slot++, specversion, event.specVersion));
         add(headers, put(slot++, id, event.id));
         add(headers, put(slot++, source, event.source));
@@ -86,11 +95,12 @@ public:
         for (auto it = event.extensions.constBegin(); it != event.extensions.constEnd(); ++it) {
             if (!it->isValid())
                 continue;
-            const Header& header = put(slot++, it.key(),
-                it->typeId() == QMetaType::QString ? it->toString() : cloudEventValueToString(*it));
+            const Header& header = it->typeId() == QMetaType::QString
+                ? put(slot++, it.key(), *static_cast<const QString*>(it->constData()))
+                : put(slot++, it.key(), cloudEventValueToString(*it));
             add(headers, header);
-            if (it.key() == u"partitionkey")
-                *key = header.encodedValue;
+            if (it.key() == partitionkey)
+                *key = header.value;
         }
         if (!event.dataContentType.isEmpty())
             add(headers, put(slot++, QString(), event.dataContentType));
@@ -100,12 +110,12 @@ public:
 private:
     struct Header {
         QString name; // empty: content-type
-        QString value;
         QByteArray encodedName;
-        QByteArray encodedValue;
+        QByteArray value; // UTF-8
+        bool ascii = false; // value holds ASCII only
     };
 
-    const Header& put(qsizetype slot, const QString& name, const QString& value)
+    const Header& put(qsizetype slot, const QString& name, QStringView value)
     {
         if (slot == m_headers.size())
             m_headers.append(Header());
@@ -113,19 +123,32 @@ private:
         if (header.encodedName.isEmpty() || header.name != name) {
             header.name = name;
             header.encodedName = name.isEmpty() ? QByteArray("content-type") : QByteArray("ce_") + name.toUtf8();
-            header.value = value;
-            header.encodedValue = value.toUtf8();
-        } else if (header.value != value) {
-            header.value = value;
-            header.encodedValue = value.toUtf8();
         }
+        assignUtf8(header, value);
         return header;
+    }
+
+    // ASCII, the common case, is compared (Qt's vectorised Latin-1 comparison) and copied in place; anything else
+    // takes the UTF-8 encoder.
+    static void assignUtf8(Header& header, QStringView value)
+    {
+        if (header.ascii && QLatin1StringView(header.value) == value)
+            return;
+        const qsizetype size = value.size();
+        const char16_t* chars = value.utf16();
+        header.ascii = std::all_of(chars, chars + size, [](char16_t c) { return c < 0x80; });
+        if (!header.ascii) {
+            header.value = value.toUtf8();
+            return;
+        }
+        header.value.resize(size);
+        std::copy(chars, chars + size, header.value.data());
     }
 
     static void add(rd_kafka_headers_t* headers, const Header& header)
     {
         rd_kafka_header_add(headers, header.encodedName.constData(), header.encodedName.size(),
-            header.encodedValue.constData(), header.encodedValue.size());
+            header.value.constData(), header.value.size());
     }
 
     QList<Header> m_headers;
@@ -137,90 +160,140 @@ struct KafkaTransport::Private {
     KafkaTransport* q = nullptr;
     HandlePtr producer;
     QString configError;
-    std::thread poller;
-    std::atomic<bool> stopping = false;
-    // The owner's thread only.
+    rd_kafka_queue_t* reports = nullptr; // the producer's main queue, where the delivery report events arrive
+    std::array<int, 2> wakeup { -1, -1 }; // librdkafka writes to [1] when a report arrives on an empty queue
+    QSocketNotifier* notifier = nullptr;
+    // A safety net while reports are awaited: librdkafka writes one wake-up per empty-to-non-empty change of the
+    // queue, and a change that slipped between our read of the pipe and our last poll would leave the queue unserved.
+    QTimer* sweep = nullptr;
+    bool servePending = false;
     quint64 nextId = 1;
     qsizetype inFlight = 0;
     HeaderEncoder encoder;
-
-    // The poller's thread only (the delivery callback runs inside its rd_kafka_poll()).
-    QList<Report> gathered;
-    Clock::time_point lastHandOver;
-    QByteArray lastTopicName;
+    // Publishing to one topic after another reuses its handle.
     QString lastTopic;
+    TopicHandle lastHandle;
+    // Failures found while publishing, reported by the next serving pass.
+    QList<std::pair<QString, Report>> failures;
+    // Topic names as librdkafka hands them back, converted once.
+    QByteArray lastReportTopicName;
+    QString lastReportTopic;
 
-    static void onDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque);
-    void pollLoop();
-    void handOver();
-    // Queues reports for the owner's thread, where both signals are emitted.
-    void report(QList<Report> reports);
-    TopicHandle topicHandle(const QString& topic, QList<Report>* failures, const QList<quint64>& ids);
+    rd_kafka_topic_t* topicHandle(const QString& topic, QString* error);
+    void fail(const QString& topic, quint64 id, const QString& error);
+    void scheduleServe();
+    void serve();
+    const QString& reportTopic(const rd_kafka_message_t* message);
+    void emitReports(const QString& topic, QList<Report>& reports);
 };
 
-void KafkaTransport::Private::report(QList<Report> reports)
+DeliveryResult KafkaTransport::result(const QString& topic, const Report& report)
+{
+    DeliveryResult result;
+    result.ok = report.ok();
+    result.target = topic;
+    result.partition = report.partition;
+    result.offset = report.offset;
+    result.latencyMs = report.latencyMs;
+    result.error = report.error;
+    return result;
+}
+
+const QString& KafkaTransport::Private::reportTopic(const rd_kafka_message_t* message)
+{
+    const char* name = rd_kafka_topic_name(message->rkt);
+    if (lastReportTopic.isNull() || std::strcmp(name, lastReportTopicName.constData()) != 0) {
+        lastReportTopicName = QByteArray(name);
+        lastReportTopic = QString::fromUtf8(lastReportTopicName);
+    }
+    return lastReportTopic;
+}
+
+void KafkaTransport::Private::emitReports(const QString& topic, QList<Report>& reports)
 {
     if (reports.isEmpty())
         return;
-    QMetaObject::invokeMethod(
-        q,
-        [q = q, reports = std::move(reports)] {
-            q->d->inFlight -= reports.size();
-            Q_EMIT q->deliveredBatch(reports);
-            // A bulk sender listens to deliveredBatch() only: spare it a million emissions nobody receives.
-            if (!q->isSignalConnected(QMetaMethod::fromSignal(&KafkaTransport::delivered)))
-                return;
-            for (const auto& [id, result] : reports)
-                Q_EMIT q->delivered(id, result);
-        },
-        Qt::QueuedConnection);
+    inFlight -= reports.size();
+    Q_EMIT q->deliveredBatch(topic, reports);
+    // A bulk sender listens to deliveredBatch() only: spare it a million emissions nobody receives.
+    if (q->isSignalConnected(QMetaMethod::fromSignal(&KafkaTransport::delivered))) {
+        for (const Report& report : std::as_const(reports))
+            Q_EMIT q->delivered(report.id, result(topic, report));
+    }
+    reports.clear();
 }
 
-void KafkaTransport::Private::onDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque)
+void KafkaTransport::Private::scheduleServe()
 {
-    auto* d = static_cast<Private*>(opaque);
-    if (d->stopping)
+    if (std::exchange(servePending, true))
         return;
-    DeliveryResult result;
-    result.ok = message->err == RD_KAFKA_RESP_ERR_NO_ERROR;
-    result.partition = message->partition;
-    result.offset = result.ok ? message->offset : -1;
-    // Records of a bulk send share their topic: one conversion, then shared copies.
-    const char* name = rd_kafka_topic_name(message->rkt);
-    if (std::strcmp(name, d->lastTopicName.constData()) != 0 || d->lastTopic.isNull()) {
-        d->lastTopicName = QByteArray(name);
-        d->lastTopic = QString::fromUtf8(d->lastTopicName);
-    }
-    result.target = d->lastTopic;
-    // The record's create time, set by librdkafka when it took the record, saves keeping a clock per record.
-    rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-    const qint64 created = rd_kafka_message_timestamp(message, &type);
-    if (type == RD_KAFKA_TIMESTAMP_CREATE_TIME)
-        result.latencyMs = std::max<qint64>(0, QDateTime::currentMSecsSinceEpoch() - created);
-    if (!result.ok)
-        result.error = errorString(message->err);
-    d->gathered.append({ static_cast<quint64>(reinterpret_cast<quintptr>(message->_private)), std::move(result) });
+    QMetaObject::invokeMethod(
+        q, [this] { serve(); }, Qt::QueuedConnection);
 }
 
-void KafkaTransport::Private::handOver()
+void KafkaTransport::Private::serve()
 {
-    lastHandOver = Clock::now();
-    report(std::exchange(gathered, {}));
-}
-
-void KafkaTransport::Private::pollLoop()
-{
-    while (!stopping) {
-        // Idle: wait for reports; gathering: wake when the interval since the last hand-over ends.
-        int timeoutMs = 100;
-        if (!gathered.isEmpty()) {
-            const auto due = lastHandOver + reportInterval - Clock::now();
-            timeoutMs = int(std::max<qint64>(0, std::chrono::duration_cast<std::chrono::milliseconds>(due).count()));
+    servePending = false;
+    QString topic;
+    QList<Report> batch;
+    for (auto& [failedTopic, report] : std::exchange(failures, {})) {
+        if (failedTopic != topic) {
+            emitReports(topic, batch);
+            topic = failedTopic;
         }
-        rd_kafka_poll(producer.get(), timeoutMs);
-        if (!gathered.isEmpty() && Clock::now() - lastHandOver >= reportInterval)
-            handOver();
+        batch.append(std::move(report));
     }
+    if (reports) {
+        // The wake-up bytes are read before the queue is emptied: a report arriving after that writes a new one.
+        char drain[64];
+        while (::read(wakeup[0], drain, sizeof drain) == sizeof drain) { }
+        const auto deadline = Clock::now() + serveBudget;
+        std::array<const rd_kafka_message_t*, 1024> messages {};
+        while (Clock::now() < deadline) {
+            rd_kafka_event_t* event = rd_kafka_queue_poll(reports, 0);
+            if (!event)
+                break;
+            if (rd_kafka_event_type(event) == RD_KAFKA_EVENT_DR) {
+                // One clock reading per event: its records were acknowledged together.
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                size_t count = 0;
+                while ((count = rd_kafka_event_message_array(event, messages.data(), messages.size())) > 0) {
+                    for (size_t i = 0; i < count; ++i) {
+                        const rd_kafka_message_t* message = messages[i];
+                        const QString& name = reportTopic(message);
+                        if (name != topic) {
+                            emitReports(topic, batch);
+                            topic = name;
+                        }
+                        Report report;
+                        report.id = static_cast<quint64>(reinterpret_cast<quintptr>(message->_private));
+                        report.partition = message->partition;
+                        if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+                            report.offset = message->offset;
+                        else
+                            report.error = errorString(message->err);
+                        // The record's create time, set by librdkafka when it took the record.
+                        rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+                        const qint64 created = rd_kafka_message_timestamp(message, &type);
+                        if (type == RD_KAFKA_TIMESTAMP_CREATE_TIME)
+                            report.latencyMs
+                                = qint32(std::clamp<qint64>(now - created, 0, std::numeric_limits<qint32>::max()));
+                        batch.append(std::move(report));
+                    }
+                }
+            }
+            rd_kafka_event_destroy(event);
+        }
+        if (rd_kafka_queue_length(reports) > 0)
+            scheduleServe();
+    }
+    emitReports(topic, batch);
+    if (!sweep)
+        return;
+    if (inFlight == 0)
+        sweep->stop();
+    else if (!sweep->isActive())
+        sweep->start();
 }
 
 KafkaTransport::KafkaTransport(QMap<QString, QString> kafkaConfig, QObject* parent)
@@ -236,82 +309,107 @@ KafkaTransport::KafkaTransport(QMap<QString, QString> kafkaConfig, QObject* pare
     };
     d->producer = createHandle(
         RD_KAFKA_PRODUCER, kafkaConfig, defaults,
-        [this](rd_kafka_conf_t* conf) {
+        [](rd_kafka_conf_t* conf) {
             // What the Knative Kafka broker's receiver uses too: no duplicates on retry, durable on all replicas.
             char message[256];
             rd_kafka_conf_set(conf, "enable.idempotence", "true", message, sizeof message);
             rd_kafka_conf_set(conf, "acks", "all", message, sizeof message);
-            rd_kafka_conf_set_opaque(conf, d.get());
-            rd_kafka_conf_set_dr_msg_cb(conf, &Private::onDelivery);
+            rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR);
         },
         &d->configError);
-    if (d->producer)
-        d->poller = std::thread([d = d.get()] { d->pollLoop(); });
+    if (!d->producer)
+        return;
+    if (::pipe2(d->wakeup.data(), O_NONBLOCK | O_CLOEXEC) != 0) {
+        d->configError = u"cannot create a pipe: "_s % QString::fromLocal8Bit(std::strerror(errno));
+        d->producer.reset();
+        return;
+    }
+    d->reports = rd_kafka_queue_get_main(d->producer.get());
+    static const char byte = 1;
+    rd_kafka_queue_io_event_enable(d->reports, d->wakeup[1], &byte, 1);
+    d->notifier = new QSocketNotifier(d->wakeup[0], QSocketNotifier::Read, this);
+    connect(d->notifier, &QSocketNotifier::activated, this, [this] { d->serve(); });
+    d->sweep = new QTimer(this);
+    d->sweep->setInterval(sweepInterval);
+    connect(d->sweep, &QTimer::timeout, this, [this] { d->serve(); });
 }
 
 KafkaTransport::~KafkaTransport()
 {
-    d->stopping = true;
-    if (d->poller.joinable())
-        d->poller.join();
+    delete d->notifier;
+    delete d->sweep;
+    d->lastHandle.reset();
     if (d->producer) {
-        // Undelivered records are dropped; flushing serves their (suppressed) reports so nothing is left behind.
+        // Undelivered records are dropped: their reports (purged) are served and discarded, at most for a second,
+        // before the handle goes.
+        rd_kafka_queue_io_event_enable(d->reports, -1, nullptr, 0);
         rd_kafka_purge(d->producer.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-        rd_kafka_flush(d->producer.get(), 1000);
-        // Before the state its callbacks use.
+        const auto deadline = Clock::now() + std::chrono::seconds(1);
+        while (rd_kafka_outq_len(d->producer.get()) > 0 && Clock::now() < deadline) {
+            if (rd_kafka_event_t* event = rd_kafka_queue_poll(d->reports, 100))
+                rd_kafka_event_destroy(event);
+        }
+        rd_kafka_queue_destroy(d->reports);
         d->producer.reset();
+    }
+    for (const int fd : d->wakeup) {
+        if (fd >= 0)
+            ::close(fd);
     }
 }
 
 qsizetype KafkaTransport::inFlight() const { return d->inFlight; }
 
-TopicHandle KafkaTransport::Private::topicHandle(
-    const QString& topic, QList<Report>* failures, const QList<quint64>& ids)
+rd_kafka_topic_t* KafkaTransport::Private::topicHandle(const QString& topic, QString* error)
 {
-    DeliveryResult failure;
-    failure.target = topic;
-    TopicHandle handle;
     if (!producer) {
-        failure.error = u"Invalid Kafka producer configuration: "_s % configError;
-    } else {
-        handle.reset(rd_kafka_topic_new(producer.get(), topic.toUtf8().constData(), nullptr));
-        if (!handle)
-            failure.error = errorString(rd_kafka_last_error());
+        *error = u"Invalid Kafka producer configuration: "_s % configError;
+        return nullptr;
     }
-    if (!handle) {
-        for (const quint64 id : ids)
-            failures->append({ id, failure });
+    if (!lastHandle || topic != lastTopic) {
+        lastHandle.reset(rd_kafka_topic_new(producer.get(), topic.toUtf8().constData(), nullptr));
+        lastTopic = lastHandle ? topic : QString();
+        if (!lastHandle)
+            *error = errorString(rd_kafka_last_error());
     }
-    return handle;
+    return lastHandle.get();
+}
+
+void KafkaTransport::Private::fail(const QString& topic, quint64 id, const QString& error)
+{
+    Report report;
+    report.id = id;
+    report.error = error;
+    failures.append({ topic, std::move(report) });
 }
 
 quint64 KafkaTransport::publish(const QString& topic, const CloudEvent& event)
 {
-    return publishBatch(topic, { event }).constFirst();
+    return publishBatch(topic, { event });
 }
 
-QList<quint64> KafkaTransport::publishBatch(const QString& topic, const QList<CloudEvent>& events)
+quint64 KafkaTransport::publishBatch(const QString& topic, const QList<CloudEvent>& events)
 {
-    QList<quint64> ids;
-    ids.reserve(events.size());
-    for (qsizetype i = 0; i < events.size(); ++i)
-        ids.append(d->nextId++);
-    d->inFlight += ids.size();
-    QList<Report> failures;
-    const TopicHandle handle = d->topicHandle(topic, &failures, ids);
-    if (handle) {
-        for (qsizetype i = 0; i < events.size(); ++i) {
-            QByteArray key;
-            rd_kafka_headers_t* headers = d->encoder.encode(events[i], &key);
-            const auto error = produce(d->producer.get(), handle.get(), headers, key, events[i].data, ids[i]);
-            if (error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-                DeliveryResult failure;
-                failure.target = topic;
-                failure.error = errorString(error);
-                failures.append({ ids[i], std::move(failure) });
-            }
+    const quint64 first = d->nextId;
+    d->nextId += quint64(events.size());
+    d->inFlight += events.size();
+    QString error;
+    rd_kafka_topic_t* handle = d->topicHandle(topic, &error);
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const quint64 id = first + quint64(i);
+        if (!handle) {
+            d->fail(topic, id, error);
+            continue;
         }
+        QByteArrayView key;
+        rd_kafka_headers_t* headers = d->encoder.encode(events[i], &key);
+        const auto code = produce(d->producer.get(), handle, headers, key, events[i].data, id);
+        if (code != RD_KAFKA_RESP_ERR_NO_ERROR)
+            d->fail(topic, id, errorString(code));
     }
-    d->report(std::move(failures));
-    return ids;
+    if (!d->failures.isEmpty())
+        d->scheduleServe();
+    if (d->sweep && !d->sweep->isActive())
+        d->sweep->start();
+    return first;
 }

@@ -286,18 +286,21 @@ void TestKafkaTransportIntegration::batchIsReadInOrder()
     KafkaTransport transport({ { u"bootstrap.servers"_s, m_kafka.bootstrapServers() } });
     QSignalSpy single(&transport, &KafkaTransport::delivered);
     QSignalSpy batches(&transport, &KafkaTransport::deliveredBatch);
-    const QList<quint64> ids = transport.publishBatch(topic, events);
-    QCOMPARE(ids.size(), count);
+    const quint64 first = transport.publishBatch(topic, events);
+    QList<quint64> ids;
+    for (int i = 0; i < count; ++i)
+        ids.append(first + quint64(i));
     QCOMPARE(transport.inFlight(), count);
     QTRY_COMPARE_WITH_TIMEOUT(single.size(), count, 30000);
     QCOMPARE(transport.inFlight(), 0);
 
     QHash<quint64, DeliveryResult> reports;
     for (const auto& arguments : std::as_const(batches)) {
-        const auto list = arguments.at(0).value<QList<KafkaTransport::Report>>();
-        for (const auto& [id, result] : list) {
-            QVERIFY2(!reports.contains(id), "an id was reported twice");
-            reports.insert(id, result);
+        QCOMPARE(arguments.at(0).toString(), topic);
+        const auto list = arguments.at(1).value<QList<KafkaTransport::Report>>();
+        for (const KafkaTransport::Report& report : list) {
+            QVERIFY2(!reports.contains(report.id), "an id was reported twice");
+            reports.insert(report.id, KafkaTransport::result(topic, report));
         }
     }
     QCOMPARE(reports.size(), count);
