@@ -10,6 +10,7 @@ namespace {
 
 // The share of a tick spent issuing events, so that a tick never holds the event loop for long.
 constexpr qint64 issueBudgetNs = 4'000'000;
+constexpr qsizetype batchSize = 256;
 
 double percentile(std::vector<double>& values, double fraction)
 {
@@ -128,21 +129,37 @@ void BulkSender::pump()
     }
     allowed = std::min(allowed, qint64(m_options.window) - m_inFlight.size());
     const qint64 budgetStart = m_elapsed.nsecsElapsed();
+    // Events go out in small batches: one publishBatch() call for a Kafka topic, the clock read once per batch.
+    QList<CloudEvent> batch;
+    QList<quint64> sequences;
+    const auto flush = [&] {
+        if (batch.isEmpty())
+            return;
+        const auto started = Clock::now();
+        const quint64 first = m_publisher->publishBatch(m_target, batch);
+        for (qsizetype i = 0; i < sequences.size(); ++i)
+            m_inFlight.insert(first + quint64(i), { started, sequences[i] });
+        batch.clear();
+        sequences.clear();
+    };
     for (qint64 i = 0; i < allowed; ++i) {
         if ((i & 15) == 15 && m_elapsed.nsecsElapsed() - budgetStart > issueBudgetNs)
             break;
         const quint64 sequence = m_engine.nextSequence();
         QList<TemplateIssue> issues;
-        const auto event = m_engine.expand(m_template, &issues);
+        auto event = m_engine.expand(m_template, &issues);
         ++m_issued;
         if (!event) {
             const auto& issue = issues.constFirst();
             recordFailure(sequence, u"not sent: "_s % issue.field % u": "_s % issue.message);
             continue;
         }
-        const auto started = Clock::now();
-        m_inFlight.insert(m_publisher->publish(m_target, *event), { started, sequence });
+        batch.append(std::move(*event));
+        sequences.append(sequence);
+        if (batch.size() == batchSize)
+            flush();
     }
+    flush();
 }
 
 void BulkSender::onDelivered(quint64 requestId, const DeliveryResult& result)

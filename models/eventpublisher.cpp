@@ -279,6 +279,37 @@ quint64 EventPublisher::publish(const PublishTarget& target, const CloudEvent& e
     return requestId;
 }
 
+quint64 EventPublisher::publishBatch(const PublishTarget& target, const QList<CloudEvent>& events)
+{
+    if (target.kind != PublishTarget::Kind::KafkaTopic || !canPublish(target)) {
+        const quint64 first = m_nextId;
+        for (const CloudEvent& event : events)
+            publish(target, event);
+        return first;
+    }
+    const quint64 first = m_nextId;
+    m_nextId += quint64(events.size());
+    QList<CloudEvent> valid;
+    QList<quint64> validIds;
+    valid.reserve(events.size());
+    validIds.reserve(events.size());
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        if (const QString reason = invalidEventReason(events[i]); !reason.isEmpty()) {
+            failLater(first + quint64(i), target.name, reason);
+        } else {
+            valid.append(events[i]);
+            validIds.append(first + quint64(i));
+        }
+    }
+    if (valid.isEmpty())
+        return first;
+    const quint64 transportFirst = m_kafka->publishBatch(target.name, valid);
+    m_kafkaPending.reserve(m_kafkaPending.size() + valid.size());
+    for (qsizetype i = 0; i < validIds.size(); ++i)
+        m_kafkaPending.insert(transportFirst + quint64(i), { validIds[i], target.name });
+    return first;
+}
+
 void EventPublisher::cancelAll()
 {
     m_http->cancelAll();

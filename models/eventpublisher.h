@@ -94,6 +94,9 @@ public:
     // True when a transport for the target's kind is there; otherwise *reason says what is missing.
     bool canPublish(const PublishTarget& target, QString* reason = nullptr) const;
     quint64 publish(const PublishTarget& target, const CloudEvent& event);
+    // The same for many events, in order; returns the first request id, the others follow it consecutively. Kafka
+    // events go through KafkaTransport::publishBatch() (one call for all of them); other kinds one by one.
+    quint64 publishBatch(const PublishTarget& target, const QList<CloudEvent>& events);
     // HTTP and AMQP requests still queued or running fail with "cancelled" (each still reported). Kafka records
     // already handed to librdkafka cannot be recalled; their reports still come.
     void cancelAll();

@@ -24,6 +24,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// Reports whose room is kept between serving passes, at most (about 3 MB).
+constexpr qsizetype maxKeptReports = 65'536;
+// Records published between two looks for arrived reports.
+constexpr qsizetype takeEvery = 4;
 constexpr auto sweepInterval = std::chrono::milliseconds(200);
 // A serving pass stops taking reports after this long and lets the event loop run before the next pass.
 constexpr auto serveBudget = std::chrono::milliseconds(5);
@@ -173,8 +177,11 @@ struct KafkaTransport::Private {
     // Publishing to one topic after another reuses its handle.
     QString lastTopic;
     TopicHandle lastHandle;
-    // Failures found while publishing, reported by the next serving pass.
-    QList<std::pair<QString, Report>> failures;
+    // Reports taken from librdkafka, and failures found while publishing, in order, with the topic of each run of
+    // them; the next serving pass emits them. The list keeps its capacity from pass to pass: a growing list is a
+    // large allocation, which makes malloc consolidate the small blocks the freed records just left.
+    QList<Report> taken;
+    QList<std::pair<QString, qsizetype>> takenRuns;
     // Topic names as librdkafka hands them back, converted once.
     QByteArray lastReportTopicName;
     QString lastReportTopic;
@@ -183,8 +190,11 @@ struct KafkaTransport::Private {
     void fail(const QString& topic, quint64 id, const QString& error);
     void scheduleServe();
     void serve();
+    void keep(const QString& topic, Report report);
+    // Turns a delivery report event into reports and frees it (with the records it holds).
+    void take(rd_kafka_event_t* event);
     const QString& reportTopic(const rd_kafka_message_t* message);
-    void emitReports(const QString& topic, QList<Report>& reports);
+    void emitReports(const QString& topic, const QList<Report>& reports);
 };
 
 DeliveryResult KafkaTransport::result(const QString& topic, const Report& report)
@@ -209,7 +219,7 @@ const QString& KafkaTransport::Private::reportTopic(const rd_kafka_message_t* me
     return lastReportTopic;
 }
 
-void KafkaTransport::Private::emitReports(const QString& topic, QList<Report>& reports)
+void KafkaTransport::Private::emitReports(const QString& topic, const QList<Report>& reports)
 {
     if (reports.isEmpty())
         return;
@@ -220,7 +230,6 @@ void KafkaTransport::Private::emitReports(const QString& topic, QList<Report>& r
         for (const Report& report : std::as_const(reports))
             Q_EMIT q->delivered(report.id, result(topic, report));
     }
-    reports.clear();
 }
 
 void KafkaTransport::Private::scheduleServe()
@@ -231,63 +240,76 @@ void KafkaTransport::Private::scheduleServe()
         q, [this] { serve(); }, Qt::QueuedConnection);
 }
 
+void KafkaTransport::Private::keep(const QString& topic, Report report)
+{
+    if (takenRuns.isEmpty() || takenRuns.constLast().first != topic)
+        takenRuns.append({ topic, 0 });
+    ++takenRuns.last().second;
+    taken.append(std::move(report));
+}
+
+void KafkaTransport::Private::take(rd_kafka_event_t* event)
+{
+    if (rd_kafka_event_type(event) == RD_KAFKA_EVENT_DR) {
+        // One clock reading per event: its records were acknowledged together.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        std::array<const rd_kafka_message_t*, 1024> messages {};
+        size_t count = 0;
+        while ((count = rd_kafka_event_message_array(event, messages.data(), messages.size())) > 0) {
+            for (size_t i = 0; i < count; ++i) {
+                const rd_kafka_message_t* message = messages[i];
+                Report report;
+                report.id = static_cast<quint64>(reinterpret_cast<quintptr>(message->_private));
+                report.partition = message->partition;
+                if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+                    report.offset = message->offset;
+                else
+                    report.error = errorString(message->err);
+                // The record's create time, set by librdkafka when it took the record.
+                rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+                const qint64 created = rd_kafka_message_timestamp(message, &type);
+                if (type == RD_KAFKA_TIMESTAMP_CREATE_TIME)
+                    report.latencyMs = qint32(std::clamp<qint64>(now - created, 0, std::numeric_limits<qint32>::max()));
+                keep(reportTopic(message), std::move(report));
+            }
+        }
+    }
+    rd_kafka_event_destroy(event);
+}
+
 void KafkaTransport::Private::serve()
 {
     servePending = false;
-    QString topic;
-    QList<Report> batch;
-    for (auto& [failedTopic, report] : std::exchange(failures, {})) {
-        if (failedTopic != topic) {
-            emitReports(topic, batch);
-            topic = failedTopic;
-        }
-        batch.append(std::move(report));
-    }
     if (reports) {
         // The wake-up bytes are read before the queue is emptied: a report arriving after that writes a new one.
         char drain[64];
         while (::read(wakeup[0], drain, sizeof drain) == sizeof drain) { }
         const auto deadline = Clock::now() + serveBudget;
-        std::array<const rd_kafka_message_t*, 1024> messages {};
         while (Clock::now() < deadline) {
             rd_kafka_event_t* event = rd_kafka_queue_poll(reports, 0);
             if (!event)
                 break;
-            if (rd_kafka_event_type(event) == RD_KAFKA_EVENT_DR) {
-                // One clock reading per event: its records were acknowledged together.
-                const qint64 now = QDateTime::currentMSecsSinceEpoch();
-                size_t count = 0;
-                while ((count = rd_kafka_event_message_array(event, messages.data(), messages.size())) > 0) {
-                    for (size_t i = 0; i < count; ++i) {
-                        const rd_kafka_message_t* message = messages[i];
-                        const QString& name = reportTopic(message);
-                        if (name != topic) {
-                            emitReports(topic, batch);
-                            topic = name;
-                        }
-                        Report report;
-                        report.id = static_cast<quint64>(reinterpret_cast<quintptr>(message->_private));
-                        report.partition = message->partition;
-                        if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR)
-                            report.offset = message->offset;
-                        else
-                            report.error = errorString(message->err);
-                        // The record's create time, set by librdkafka when it took the record.
-                        rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-                        const qint64 created = rd_kafka_message_timestamp(message, &type);
-                        if (type == RD_KAFKA_TIMESTAMP_CREATE_TIME)
-                            report.latencyMs
-                                = qint32(std::clamp<qint64>(now - created, 0, std::numeric_limits<qint32>::max()));
-                        batch.append(std::move(report));
-                    }
-                }
-            }
-            rd_kafka_event_destroy(event);
+            take(event);
         }
         if (rd_kafka_queue_length(reports) > 0)
             scheduleServe();
     }
-    emitReports(topic, batch);
+    QList<Report> batch = std::exchange(taken, {});
+    const auto runs = std::exchange(takenRuns, {});
+    if (runs.size() == 1) {
+        emitReports(runs.constFirst().first, batch);
+    } else {
+        qsizetype start = 0;
+        for (const auto& [topic, count] : runs) {
+            emitReports(topic, batch.mid(start, count));
+            start += count;
+        }
+    }
+    // Unless a receiver kept a copy, or reports were taken while these were emitted, the capacity stays (up to a
+    // bound: an idle transport should not hold a bulk send's worth).
+    batch.clear();
+    if (taken.isEmpty() && batch.capacity() <= maxKeptReports)
+        taken = std::move(batch);
     if (!sweep)
         return;
     if (inFlight == 0)
@@ -380,7 +402,7 @@ void KafkaTransport::Private::fail(const QString& topic, quint64 id, const QStri
     Report report;
     report.id = id;
     report.error = error;
-    failures.append({ topic, std::move(report) });
+    keep(topic, std::move(report));
 }
 
 quint64 KafkaTransport::publish(const QString& topic, const CloudEvent& event)
@@ -406,8 +428,14 @@ quint64 KafkaTransport::publishBatch(const QString& topic, const QList<CloudEven
         const auto code = produce(d->producer.get(), handle, headers, key, events[i].data, id);
         if (code != RD_KAFKA_RESP_ERR_NO_ERROR)
             d->fail(topic, id, errorString(code));
+        // As kcat polls after each record: reports that arrived meanwhile are taken, and their records freed, while
+        // publishing, so the memory they free is reused by the next records at once. The next pass emits them.
+        if (i % takeEvery == takeEvery - 1) {
+            while (rd_kafka_event_t* event = rd_kafka_queue_poll(d->reports, 0))
+                d->take(event);
+        }
     }
-    if (!d->failures.isEmpty())
+    if (!d->takenRuns.isEmpty())
         d->scheduleServe();
     if (d->sweep && !d->sweep->isActive())
         d->sweep->start();

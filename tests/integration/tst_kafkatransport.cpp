@@ -5,7 +5,9 @@
 // Go SDK's Kafka binding (protocol/kafka_sarama/v2). Each row compares every attribute, the type the SDK holds it
 // in, the data byte for byte, the record key (partitionkey) and where the record landed (partition and offset, as
 // the delivery report gave them and as the SDK's kafkapartition/kafkaoffset extensions read them).
+#include "bulksender.h"
 #include "cloudeventcodec.h"
+#include "eventpublisher.h"
 #include "kafkaharness.h"
 #include "kafkatransport.h"
 
@@ -77,6 +79,7 @@ private Q_SLOTS:
     void conformance_data();
     void conformance();
     void batchIsReadInOrder();
+    void bulkSenderPublishesInBatches();
 
 private:
     // Runs the reader over the topic until count records arrived; its JSON lines.
@@ -321,6 +324,44 @@ void TestKafkaTransportIntegration::batchIsReadInOrder()
         const QJsonObject attributes = record.value(u"attributes"_s).toObject();
         QCOMPARE(attributes.value(u"id"_s).toObject().value(u"value"_s).toString(), events.at(i).id);
         QCOMPARE(QByteArray::fromBase64(record.value(u"data_base64"_s).toString().toLatin1()), events.at(i).data);
+    }
+}
+
+void TestKafkaTransportIntegration::bulkSenderPublishesInBatches()
+{
+    // The publisher page's bulk path: BulkSender expands the template and hands EventPublisher batches, which go to
+    // librdkafka in one publishBatch() call each. One partition key keeps the topic in publishing order.
+    const QString topic = u"bulk-sender"_s;
+    constexpr qint64 count = 3000;
+    KafkaTransport transport({ { u"bootstrap.servers"_s, m_kafka.bootstrapServers() } });
+    EventPublisher publisher;
+    publisher.setKafkaTransport(&transport);
+    BulkSender sender(&publisher);
+    QSignalSpy finished(&sender, &BulkSender::finished);
+    CloudEventTemplate eventTemplate;
+    eventTemplate.attributes = { { u"id"_s, u"bulk-{{seq}}"_s }, { u"source"_s, u"/meshscope/bulk"_s },
+        { u"type"_s, u"dev.meshscope.bulk"_s }, { u"datacontenttype"_s, u"application/json"_s },
+        { u"partitionkey"_s, u"one key"_s } };
+    eventTemplate.data = "{\"n\": {{seq}}}";
+    eventTemplate.dataKind = CloudEvent::DataKind::Json;
+    BulkSender::Options options;
+    options.count = count;
+    options.window = 1000;
+    QString error;
+    QVERIFY2(sender.start(eventTemplate, PublishTarget::kafkaTopic(topic), options, &error), qPrintable(error));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    const auto summary = finished.first().first().value<BulkSummary>();
+    QCOMPARE(summary.sent, count);
+    QCOMPARE(summary.failed, 0);
+    QCOMPARE(publisher.pendingCount(), 0);
+    QCOMPARE(transport.inFlight(), 0);
+
+    const QList<QJsonObject> records = read(topic, int(count));
+    QCOMPARE(records.size(), int(count));
+    for (int i = 0; i < int(count); ++i) {
+        const QJsonObject attributes = records.at(i).value(u"attributes"_s).toObject();
+        QCOMPARE(
+            attributes.value(u"id"_s).toObject().value(u"value"_s).toString(), u"bulk-"_s % QString::number(i + 1));
     }
 }
 

@@ -84,6 +84,8 @@ private Q_SLOTS:
     void http();
     void failsWithReason_data();
     void failsWithReason();
+    void batch_data();
+    void batch();
     void amqpBackend();
     void amqpTransportDestroyed();
     void clusterAddress_data();
@@ -174,6 +176,68 @@ void TestEventPublisher::failsWithReason()
     QVERIFY(!result.ok);
     QVERIFY2(result.error.contains(reason), qPrintable(result.error));
     QCOMPARE(publisher.pendingCount(), 0);
+}
+
+void TestEventPublisher::batch_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<bool>("withKafka");
+    // Per event: the reason its report must give, empty for a delivered one; "invalid" events lose their source.
+    QTest::addColumn<QStringList>("expected");
+    QTest::addRow("http, one by one") << int(Kind::Http) << false << QStringList { {}, {}, {}, {} };
+    QTest::addRow("kafka without a connection")
+        << int(Kind::KafkaTopic) << false << QStringList { u"no Kafka connection"_s, u"no Kafka connection"_s };
+    // Valid events go to librdkafka in one call and time out there; the invalid one never reaches it.
+    QTest::addRow("kafka, one invalid, cluster unreachable")
+        << int(Kind::KafkaTopic) << true
+        << QStringList { u"timed out"_s, u"invalid event, not sent: source"_s, u"timed out"_s, u"timed out"_s };
+}
+
+void TestEventPublisher::batch()
+{
+    QFETCH(int, kind);
+    QFETCH(bool, withKafka);
+    QFETCH(QStringList, expected);
+    LocalReceiver receiver;
+    EventPublisher publisher;
+    std::unique_ptr<KafkaTransport> kafka;
+    if (withKafka) {
+        kafka = std::make_unique<KafkaTransport>(QMap<QString, QString> { { u"bootstrap.servers"_s, u"127.0.0.1:1"_s },
+            { u"message.timeout.ms"_s, u"500"_s }, { u"log_level"_s, u"0"_s } });
+        publisher.setKafkaTransport(kafka.get());
+    }
+    PublishTarget target;
+    target.kind = Kind(kind);
+    target.name = target.kind == Kind::Http ? QString::fromLatin1(receiver.url()) : u"t"_s;
+    QList<CloudEvent> events;
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        CloudEvent event = sampleEvent();
+        event.id = u"batch-"_s % QString::number(i);
+        if (expected.at(i).startsWith(u"invalid"))
+            event.source.clear();
+        events.append(event);
+    }
+    const quint64 earlier = publisher.publish(target, events.constFirst());
+    QSignalSpy spy(&publisher, &EventPublisher::delivered);
+    const quint64 first = publisher.publishBatch(target, events);
+    QCOMPARE(first, earlier + 1);
+    QCOMPARE(spy.count(), 0); // reported after publishBatch() returned, never inside it
+    QTRY_COMPARE_WITH_TIMEOUT(publisher.pendingCount(), 0, 10000);
+    QHash<quint64, DeliveryResult> results;
+    for (const auto& arguments : std::as_const(spy)) {
+        const quint64 id = arguments.at(0).toULongLong();
+        if (id == earlier)
+            continue;
+        QVERIFY2(!results.contains(id), "an event was reported twice");
+        results.insert(id, arguments.at(1).value<DeliveryResult>());
+    }
+    QCOMPARE(results.size(), expected.size());
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        QVERIFY(results.contains(first + quint64(i)));
+        const DeliveryResult& result = results.value(first + quint64(i));
+        QCOMPARE(result.ok, expected.at(i).isEmpty());
+        QVERIFY2(result.error.contains(expected.at(i)), qPrintable(result.error));
+    }
 }
 
 void TestEventPublisher::amqpBackend()
