@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QHostAddress>
 #include <QList>
 #include <QProcessEnvironment>
 #include <QString>
@@ -8,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QProcess;
 
@@ -35,6 +37,9 @@ std::unique_ptr<QProcess> launch(const QString& program, const QStringList& args
     const QString& logFile, const QProcessEnvironment& environment = QProcessEnvironment::systemEnvironment());
 // SIGTERM, then SIGKILL when it has not exited after graceMs; 0 kills at once. Waits until it is reaped.
 void stopProcess(std::unique_ptr<QProcess>& process, int graceMs);
+// An IPv4 address of this machine that is up and neither loopback nor link-local: the API server refuses to proxy to
+// loopback addresses.
+std::optional<QHostAddress> nonLoopbackIPv4();
 // The last lines of a log file, for error messages.
 QString logTail(const QString& file, int lines = 20);
 

@@ -2,6 +2,8 @@
 #include "kubeharness.h"
 
 #include "harnesssupport.h"
+#include "kubeclient.h"
+#include "kubeconfig.h"
 #include "manifestparser.h"
 
 #include <QDir>
@@ -574,3 +576,20 @@ QString KubeHarness::path(const QString& name) const { return m_dir ? QDir(m_dir
 QString KubeHarness::logTail(const QString& logName) const { return HarnessSupport::logTail(path(logName)); }
 
 void KubeHarness::stopProcess(std::unique_ptr<QProcess>& process) { HarnessSupport::stopProcess(process, 10'000); }
+
+std::unique_ptr<KubeClient> KubeHarness::client(User user, const QString& ns, QString* error) const
+{
+    QString why;
+    const QString path = writeKubeconfig(user, user == User::Admin ? u"admin.yaml"_s : u"limited.yaml"_s, ns);
+    QFile file(path);
+    QList<SourceIssue> issues;
+    const auto config
+        = file.open(QIODevice::ReadOnly) ? Kubeconfig::parse(file.readAll(), path, &issues) : std::nullopt;
+    const auto context = config ? config->resolve({}, &why) : std::nullopt;
+    if (!context) {
+        if (error)
+            *error = why.isEmpty() ? u"cannot read the kubeconfig written to "_s + path : why;
+        return {};
+    }
+    return std::make_unique<KubeClient>(*context);
+}

@@ -12,6 +12,8 @@
 
 #include <memory>
 
+class KubeClient;
+
 class QNetworkAccessManager;
 class QProcess;
 class QTemporaryDir;
@@ -84,6 +86,9 @@ public:
     // Writes a kubeconfig with one cluster, the given user and a context for namespace that is current. fileName
     // relative to the harness's temporary folder, or absolute. Returns the path, empty when it cannot be written.
     QString writeKubeconfig(User user, const QString& fileName = QString(), const QString& ns = QString()) const;
+    // A client as the app makes one: a kubeconfig for user and namespace written (admin.yaml or limited.yaml),
+    // parsed and resolved. Null, with *error, when that fails.
+    std::unique_ptr<KubeClient> client(User user, const QString& ns, QString* error = nullptr) const;
 
 private:
     struct Reply {

@@ -3,10 +3,10 @@
 // HttpTransport against code no one here wrote: cereceiver (tests/conformance/cereceiver) decodes every request with
 // the official CloudEvents Go SDK and writes what it decoded, and each row compares every attribute, its type as the
 // SDK sees it, and the data byte for byte, in binary and in structured mode.
+#include "cereceiver.h"
 #include "cloudeventcodec.h"
 #include "httptransport.h"
 
-#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -98,7 +98,6 @@ class TestHttpTransport : public QObject {
 
 private Q_SLOTS:
     void initTestCase();
-    void cleanupTestCase();
     void conformance_data();
     void conformance();
     void failures_data();
@@ -112,82 +111,34 @@ private Q_SLOTS:
 private:
     QUrl receiverUrl(const QString& path) const
     {
-        return QUrl(u"http://127.0.0.1:"_s % QString::number(m_port) % path);
+        return QUrl(u"http://127.0.0.1:"_s % QString::number(m_receiver.port()) % path);
     }
     std::optional<QJsonObject> awaitRecord(const QString& path);
     static std::optional<DeliveryResult> awaitDelivery(QSignalSpy& spy, quint64 id, int timeoutMs = 10000);
 
     QSet<QString> receivedIds(const QString& path) const;
 
-    QProcess m_receiver;
-    QByteArray m_output;
-    QList<QJsonObject> m_records;
-    quint16 m_port = 0;
+    CeReceiver m_receiver;
     int m_rows = 0;
 };
 
 void TestHttpTransport::initTestCase()
 {
     qRegisterMetaType<DeliveryResult>();
-    QString binary = qEnvironmentVariable("MESHSCOPE_CERECEIVER");
-    if (binary.isEmpty()) {
-        // Builds once (about 20 s, the SDK fetched through the Go module proxy), then milliseconds.
-        QProcess build;
-        build.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        build.start(u"bash"_s, { QStringLiteral(MESHSCOPE_SOURCE_DIR "/tests/conformance/build-cereceiver.sh") });
-        QVERIFY2(build.waitForFinished(600000), "build-cereceiver.sh did not finish within 10 minutes");
-        const QList<QByteArray> lines = build.readAllStandardOutput().trimmed().split('\n');
-        QVERIFY2(build.exitStatus() == QProcess::NormalExit && build.exitCode() == 0,
-            "tests/conformance/build-cereceiver.sh failed (see its output above); set MESHSCOPE_CERECEIVER to a "
-            "built cereceiver to skip the build");
-        binary = QString::fromLocal8Bit(lines.constLast());
-    }
-    QVERIFY2(QFileInfo(binary).isExecutable(), qPrintable(u"no cereceiver at "_s % binary));
-
-    connect(&m_receiver, &QProcess::readyReadStandardOutput, this, [this] {
-        m_output += m_receiver.readAllStandardOutput();
-        qsizetype end = 0;
-        while ((end = m_output.indexOf('\n')) >= 0) {
-            const QByteArray line = m_output.left(end);
-            m_output.remove(0, end + 1);
-            if (line.startsWith("listening on ")) {
-                m_port = quint16(line.mid(line.lastIndexOf(':') + 1).toUInt());
-                continue;
-            }
-            m_records.append(QJsonDocument::fromJson(line).object());
-        }
-    });
-    m_receiver.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_receiver.start(binary, { u"-port"_s, u"0"_s });
-    QVERIFY2(m_receiver.waitForStarted(), qPrintable(m_receiver.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(m_port != 0, 10000);
-}
-
-void TestHttpTransport::cleanupTestCase()
-{
-    m_receiver.kill();
-    m_receiver.waitForFinished();
+    QString error;
+    QVERIFY2(m_receiver.start(&error), qPrintable(error));
 }
 
 std::optional<QJsonObject> TestHttpTransport::awaitRecord(const QString& path)
 {
-    std::optional<QJsonObject> found;
-    const bool arrived = QTest::qWaitFor(
-        [&] {
-            for (const auto& record : std::as_const(m_records)) {
-                if (record.value(u"path"_s).toString() == path)
-                    found = record;
-            }
-            return found.has_value();
-        },
-        5000);
-    return arrived ? found : std::nullopt;
+    return m_receiver.awaitRecord(
+        [&path](const QJsonObject& record) { return record.value(u"path"_s).toString() == path; });
 }
 
 QSet<QString> TestHttpTransport::receivedIds(const QString& path) const
 {
     QSet<QString> ids;
-    for (const auto& record : m_records) {
+    for (const auto& record : m_receiver.records()) {
         if (record.value(u"path"_s).toString() == path)
             ids.insert(record.value(u"attributes"_s).toObject().value(u"id"_s).toObject().value(u"value"_s).toString());
     }

@@ -3,10 +3,8 @@
 // here, so the immutable spec.broker is caught by KubeApplier's own comparison, as it would be without them.
 #include "kubeapplier.h"
 #include "kubeclient.h"
-#include "kubeconfig.h"
 #include "kubeharness.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -527,22 +525,11 @@ void TestKubeApplier::forbiddenNamesVerbResourceNamespace()
 
 std::unique_ptr<KubeClient> TestKubeApplier::client(KubeHarness::User user)
 {
-    const QString path = m_harness.writeKubeconfig(
-        user, user == KubeHarness::User::Admin ? u"admin.yaml"_s : u"limited.yaml"_s, Namespace);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QList<SourceIssue> issues;
-    const auto config = Kubeconfig::parse(file.readAll(), path, &issues);
-    if (!config)
-        return {};
     QString error;
-    const auto context = config->resolve({}, &error);
-    if (!context) {
+    auto client = m_harness.client(user, Namespace, &error);
+    if (!client)
         qWarning("%s", qPrintable(error));
-        return {};
-    }
-    return std::make_unique<KubeClient>(*context);
+    return client;
 }
 
 ApplyResult TestKubeApplier::dryRun(const QString& text, KubeApplier* applier)

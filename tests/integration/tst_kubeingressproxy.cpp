@@ -10,19 +10,17 @@
 // The API server refuses to proxy to loopback and link-local addresses (proxyutil.IsProxyableIP), and cereceiver
 // listens on loopback only: the "pod" is a small TCP relay in this test bound to one of this machine's other
 // addresses, passing every byte on to cereceiver. Without such an address the test is skipped.
+#include "cereceiver.h"
 #include "cloudeventcodec.h"
+#include "harnesssupport.h"
 #include "kubeclient.h"
-#include "kubeconfig.h"
 #include "kubeharness.h"
 #include "kubeingresstransport.h"
 #include "manifestparser.h"
 
-#include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkInterface>
 #include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
@@ -75,24 +73,6 @@ private:
     quint16 m_upstreamPort;
 };
 
-std::optional<QHostAddress> nonLoopbackAddress()
-{
-    const auto interfaces = QNetworkInterface::allInterfaces();
-    for (const QNetworkInterface& interface : interfaces) {
-        const auto flags = interface.flags();
-        if (!flags.testFlag(QNetworkInterface::IsUp) || !flags.testFlag(QNetworkInterface::IsRunning)
-            || flags.testFlag(QNetworkInterface::IsLoopBack))
-            continue;
-        const auto entries = interface.addressEntries();
-        for (const QNetworkAddressEntry& entry : entries) {
-            const QHostAddress ip = entry.ip();
-            if (ip.protocol() == QAbstractSocket::IPv4Protocol && !ip.isLoopback() && !ip.isLinkLocal())
-                return ip;
-        }
-    }
-    return std::nullopt;
-}
-
 QJsonObject object(const QString& apiVersion, const QString& kind, const QString& ns, const QString& name)
 {
     QJsonObject metadata { { u"name"_s, name } };
@@ -142,14 +122,10 @@ private:
     int raw(const QByteArray& verb, const QString& path, const QJsonObject& body,
         const QByteArray& contentType = "application/json", QJsonObject* answer = nullptr);
     DeliveryResult deliver(KubeIngressTransport& transport, quint64 id);
-    std::optional<QJsonObject> awaitRecord(const QString& id);
 
     KubeHarness m_harness;
     std::unique_ptr<KubeClient> m_admin;
-    QProcess m_receiver;
-    QByteArray m_output;
-    QList<QJsonObject> m_records;
-    quint16 m_receiverPort = 0;
+    CeReceiver m_receiver;
     QHostAddress m_address;
     std::unique_ptr<Relay> m_relay;
     KnativeObject m_broker;
@@ -158,39 +134,14 @@ private:
 void TestKubeIngressProxy::initTestCase()
 {
     qRegisterMetaType<DeliveryResult>();
-    const auto address = nonLoopbackAddress();
+    const auto address = HarnessSupport::nonLoopbackIPv4();
     if (!address)
         QSKIP("This machine has no non-loopback IPv4 address, and the API server does not proxy to loopback");
     m_address = *address;
 
-    QString binary = qEnvironmentVariable("MESHSCOPE_CERECEIVER");
-    if (binary.isEmpty()) {
-        QProcess build;
-        build.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        build.start(u"bash"_s, { QStringLiteral(MESHSCOPE_SOURCE_DIR "/tests/conformance/build-cereceiver.sh") });
-        QVERIFY2(build.waitForFinished(600000), "build-cereceiver.sh did not finish within 10 minutes");
-        QVERIFY2(build.exitStatus() == QProcess::NormalExit && build.exitCode() == 0,
-            "tests/conformance/build-cereceiver.sh failed (see its output above)");
-        binary = QString::fromLocal8Bit(build.readAllStandardOutput().trimmed().split('\n').constLast());
-    }
-    QVERIFY2(QFileInfo(binary).isExecutable(), qPrintable(u"no cereceiver at "_s + binary));
-    connect(&m_receiver, &QProcess::readyReadStandardOutput, this, [this] {
-        m_output += m_receiver.readAllStandardOutput();
-        qsizetype end = 0;
-        while ((end = m_output.indexOf('\n')) >= 0) {
-            const QByteArray line = m_output.left(end);
-            m_output.remove(0, end + 1);
-            if (line.startsWith("listening on "))
-                m_receiverPort = quint16(line.mid(line.lastIndexOf(':') + 1).toUInt());
-            else
-                m_records.append(QJsonDocument::fromJson(line).object());
-        }
-    });
-    m_receiver.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_receiver.start(binary, { u"-port"_s, u"0"_s });
-    QVERIFY2(m_receiver.waitForStarted(), qPrintable(m_receiver.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(m_receiverPort != 0, 10000);
-    m_relay = std::make_unique<Relay>(m_receiverPort);
+    QString receiverError;
+    QVERIFY2(m_receiver.start(&receiverError), qPrintable(receiverError));
+    m_relay = std::make_unique<Relay>(m_receiver.port());
     QVERIFY2(m_relay->listen(m_address), qPrintable(m_relay->errorString()));
     const int port = m_relay->serverPort();
 
@@ -275,8 +226,6 @@ void TestKubeIngressProxy::cleanupTestCase()
 {
     m_admin.reset();
     m_harness.stop();
-    m_receiver.kill();
-    m_receiver.waitForFinished();
 }
 
 void TestKubeIngressProxy::publishesThroughTheProxy_data()
@@ -297,7 +246,7 @@ void TestKubeIngressProxy::publishesThroughTheProxy()
     QCOMPARE(result.httpStatus, 202);
     QCOMPARE(result.target, m_broker.addressUrl + u" (through the API server's service proxy)"_s);
 
-    const auto record = awaitRecord(id);
+    const auto record = m_receiver.awaitRecord(CeReceiver::withId(id));
     qDebug().noquote() << QJsonDocument(*record).toJson();
     QVERIFY2(record, "cereceiver did not receive the event");
     // The upstream request reached the pod with the broker's path, as the ingress needs it.
@@ -335,7 +284,7 @@ void TestKubeIngressProxy::forbiddenWithoutServicesProxy()
     const auto limited = client(KubeHarness::User::Limited);
     QVERIFY(limited);
     KubeIngressTransport transport(limited.get());
-    const qsizetype before = m_records.size();
+    const qsizetype before = m_receiver.records().size();
     const DeliveryResult result = deliver(transport, transport.publish(m_broker, richEvent(u"forbidden"_s)));
     QVERIFY(!result.ok);
     QCOMPARE(result.httpStatus, 403);
@@ -343,7 +292,7 @@ void TestKubeIngressProxy::forbiddenWithoutServicesProxy()
                              u"\"create\" on \"services/proxy\" in namespace \"knative-eventing\""_s;
     QVERIFY2(result.error.startsWith(expected), qPrintable(result.error));
     QVERIFY2(result.error.contains(KubeHarness::limitedUserName()), qPrintable(result.error));
-    QCOMPARE(m_records.size(), before);
+    QCOMPARE(m_receiver.records().size(), before);
 }
 
 void TestKubeIngressProxy::noReadyPods()
@@ -393,20 +342,11 @@ void TestKubeIngressProxy::podUnreachable()
 
 std::unique_ptr<KubeClient> TestKubeIngressProxy::client(KubeHarness::User user)
 {
-    const QString path
-        = m_harness.writeKubeconfig(user, user == KubeHarness::User::Admin ? u"admin.yaml"_s : u"limited.yaml"_s, Shop);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QList<SourceIssue> issues;
-    const auto config = Kubeconfig::parse(file.readAll(), path, &issues);
-    if (!config)
-        return {};
     QString error;
-    const auto context = config->resolve({}, &error);
-    if (!context)
-        return {};
-    return std::make_unique<KubeClient>(*context);
+    auto client = m_harness.client(user, Shop, &error);
+    if (!client)
+        qWarning("%s", qPrintable(error));
+    return client;
 }
 
 int TestKubeIngressProxy::raw(const QByteArray& verb, const QString& path, const QJsonObject& body,
@@ -435,21 +375,6 @@ DeliveryResult TestKubeIngressProxy::deliver(KubeIngressTransport& transport, qu
     if (!spy.wait(40'000) || spy.constFirst().at(0).toULongLong() != id)
         return { false, -1, -1, u"no delivery report"_s, {}, 0, 0, {} };
     return spy.constFirst().at(1).value<DeliveryResult>();
-}
-
-std::optional<QJsonObject> TestKubeIngressProxy::awaitRecord(const QString& id)
-{
-    std::optional<QJsonObject> found;
-    const bool arrived = QTest::qWaitFor(
-        [&] {
-            for (const auto& record : std::as_const(m_records)) {
-                if (record[u"attributes"_s][u"id"_s][u"value"_s].toString() == id)
-                    found = record;
-            }
-            return found.has_value();
-        },
-        5000);
-    return arrived ? found : std::nullopt;
 }
 
 QTEST_GUILESS_MAIN(TestKubeIngressProxy)

@@ -17,19 +17,18 @@
 // port (the kubelet), the Pod bound to it, running and ready (scheduler and kubelet), and the Service's Endpoints (the
 // endpoints controller). The Endpoints name an address the API server cannot reach (nothing listens there), so its
 // service proxy answers 503 and Route::Auto falls back to the port-forward.
+#include "cereceiver.h"
 #include "cloudeventcodec.h"
+#include "harnesssupport.h"
 #include "kubeclient.h"
-#include "kubeconfig.h"
 #include "kubeharness.h"
 #include "kubeingresstransport.h"
 #include "kubeportforward.h"
 
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkInterface>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSslKey>
@@ -112,24 +111,6 @@ private:
     quint16 m_upstreamPort;
 };
 
-std::optional<QHostAddress> nonLoopbackAddress()
-{
-    const auto interfaces = QNetworkInterface::allInterfaces();
-    for (const QNetworkInterface& interface : interfaces) {
-        const auto flags = interface.flags();
-        if (!flags.testFlag(QNetworkInterface::IsUp) || !flags.testFlag(QNetworkInterface::IsRunning)
-            || flags.testFlag(QNetworkInterface::IsLoopBack))
-            continue;
-        const auto entries = interface.addressEntries();
-        for (const QNetworkAddressEntry& entry : entries) {
-            const QHostAddress ip = entry.ip();
-            if (ip.protocol() == QAbstractSocket::IPv4Protocol && !ip.isLoopback() && !ip.isLinkLocal())
-                return ip;
-        }
-    }
-    return std::nullopt;
-}
-
 QJsonObject object(const QString& apiVersion, const QString& kind, const QString& ns, const QString& name)
 {
     QJsonObject metadata { { u"name"_s, name } };
@@ -176,15 +157,11 @@ private:
     void createPod(const QString& name, const QString& label);
     void createService(const QString& name, const QString& label, const QString& endpointPod);
     DeliveryResult deliver(KubeIngressTransport& transport, quint64 id);
-    std::optional<QJsonObject> awaitRecord(const QString& id);
 
     KubeHarness m_harness;
     std::unique_ptr<KubeClient> m_admin;
     QTemporaryDir m_dir;
-    QProcess m_receiver;
-    QByteArray m_output;
-    QList<QJsonObject> m_records;
-    quint16 m_receiverPort = 0;
+    CeReceiver m_receiver;
     QHostAddress m_address;
     int m_podPort = 0; // where nothing listens: the API server's proxy cannot reach it
     std::unique_ptr<FakeKubelet> m_kubelet;
@@ -193,38 +170,13 @@ private:
 void TestKubePortForwardIntegration::initTestCase()
 {
     qRegisterMetaType<DeliveryResult>();
-    const auto address = nonLoopbackAddress();
+    const auto address = HarnessSupport::nonLoopbackIPv4();
     if (!address)
         QSKIP("This machine has no non-loopback IPv4 address, and the API server does not proxy to loopback");
     m_address = *address;
 
-    QString binary = qEnvironmentVariable("MESHSCOPE_CERECEIVER");
-    if (binary.isEmpty()) {
-        QProcess build;
-        build.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        build.start(u"bash"_s, { QStringLiteral(MESHSCOPE_SOURCE_DIR "/tests/conformance/build-cereceiver.sh") });
-        QVERIFY2(build.waitForFinished(600000), "build-cereceiver.sh did not finish within 10 minutes");
-        QVERIFY2(build.exitStatus() == QProcess::NormalExit && build.exitCode() == 0,
-            "tests/conformance/build-cereceiver.sh failed (see its output above)");
-        binary = QString::fromLocal8Bit(build.readAllStandardOutput().trimmed().split('\n').constLast());
-    }
-    QVERIFY2(QFileInfo(binary).isExecutable(), qPrintable(u"no cereceiver at "_s + binary));
-    connect(&m_receiver, &QProcess::readyReadStandardOutput, this, [this] {
-        m_output += m_receiver.readAllStandardOutput();
-        qsizetype end = 0;
-        while ((end = m_output.indexOf('\n')) >= 0) {
-            const QByteArray line = m_output.left(end);
-            m_output.remove(0, end + 1);
-            if (line.startsWith("listening on "))
-                m_receiverPort = quint16(line.mid(line.lastIndexOf(':') + 1).toUInt());
-            else
-                m_records.append(QJsonDocument::fromJson(line).object());
-        }
-    });
-    m_receiver.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_receiver.start(binary, { u"-port"_s, u"0"_s });
-    QVERIFY2(m_receiver.waitForStarted(), qPrintable(m_receiver.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(m_receiverPort != 0, 10000);
+    QString receiverError;
+    QVERIFY2(m_receiver.start(&receiverError), qPrintable(receiverError));
 
     // The kubelet's serving certificate, self-signed as a kubelet makes it without a CA.
     QVERIFY(m_dir.isValid());
@@ -244,7 +196,7 @@ void TestKubePortForwardIntegration::initTestCase()
     tls.setLocalCertificate(QSslCertificate::fromPath(m_dir.filePath(u"kubelet.crt"_s)).value(0));
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone);
-    m_kubelet = std::make_unique<FakeKubelet>(m_receiverPort);
+    m_kubelet = std::make_unique<FakeKubelet>(m_receiver.port());
     m_kubelet->server.setSslConfiguration(tls);
     m_kubelet->server.setSupportedSubprotocols({ u"v4.channel.k8s.io"_s });
     QVERIFY2(m_kubelet->server.listen(m_address), qPrintable(m_kubelet->server.errorString()));
@@ -305,8 +257,6 @@ void TestKubePortForwardIntegration::cleanupTestCase()
 {
     m_admin.reset();
     m_harness.stop();
-    m_receiver.kill();
-    m_receiver.waitForFinished();
 }
 
 // A raw HTTP request through the forward: one WebSocket per local connection, to the pod's port.
@@ -364,7 +314,7 @@ void TestKubePortForwardIntegration::publishesThroughThePortForward()
         address.toDisplayString() + u" (through a port-forward to pod "_s + Eventing + u'/' + PodName + u':'
             + QString::number(m_podPort) + u')');
 
-    const auto record = awaitRecord(id);
+    const auto record = m_receiver.awaitRecord(CeReceiver::withId(id));
     QVERIFY2(record, "cereceiver did not receive the event");
     QCOMPARE(record->value(u"path"_s).toString(), u"/shop/default"_s);
     QCOMPARE(record->value(u"mode"_s).toString(), mode == Mode::Binary ? u"binary"_s : u"structured"_s);
@@ -400,7 +350,7 @@ void TestKubePortForwardIntegration::autoFallsBackWhenTheProxyCannotServe()
         QVERIFY2(result.target.endsWith(u" (through a port-forward to pod "_s + Eventing + u'/' + PodName + u':'
                      + QString::number(m_podPort) + u')'),
             qPrintable(result.target));
-        QVERIFY2(awaitRecord(id), "cereceiver did not receive the event");
+        QVERIFY2(m_receiver.awaitRecord(CeReceiver::withId(id)), "cereceiver did not receive the event");
     }
     // The service proxy alone fails: the API server cannot reach the pod's address.
     transport.setRoute(Route::ServiceProxy);
@@ -416,7 +366,7 @@ void TestKubePortForwardIntegration::forbiddenWithoutPodsPortForward()
     QVERIFY(limited);
     KubeIngressTransport transport(limited.get());
     transport.setRoute(Route::PortForward);
-    const qsizetype before = m_records.size();
+    const qsizetype before = m_receiver.records().size();
     const QUrl address(u"http://broker-ingress.knative-eventing.svc.cluster.local/shop/default"_s);
     const DeliveryResult result = deliver(transport, transport.publish(address, richEvent(u"forbidden"_s)));
     QVERIFY(!result.ok);
@@ -425,7 +375,7 @@ void TestKubePortForwardIntegration::forbiddenWithoutPodsPortForward()
         + u": RBAC allows no \"create\" on \"pods/portforward\" in namespace \"knative-eventing\""_s;
     QVERIFY2(result.error.startsWith(expected), qPrintable(result.error));
     QVERIFY2(result.error.contains(KubeHarness::limitedUserName()), qPrintable(result.error));
-    QCOMPARE(m_records.size(), before);
+    QCOMPARE(m_receiver.records().size(), before);
 }
 
 void TestKubePortForwardIntegration::noReadyPod()
@@ -454,20 +404,11 @@ void TestKubePortForwardIntegration::errorChannelIsReported()
 
 std::unique_ptr<KubeClient> TestKubePortForwardIntegration::client(KubeHarness::User user)
 {
-    const QString path = m_harness.writeKubeconfig(
-        user, user == KubeHarness::User::Admin ? u"admin.yaml"_s : u"limited.yaml"_s, Eventing);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    QList<SourceIssue> issues;
-    const auto config = Kubeconfig::parse(file.readAll(), path, &issues);
-    if (!config)
-        return {};
     QString error;
-    const auto context = config->resolve({}, &error);
-    if (!context)
-        return {};
-    return std::make_unique<KubeClient>(*context);
+    auto client = m_harness.client(user, Eventing, &error);
+    if (!client)
+        qWarning("%s", qPrintable(error));
+    return client;
 }
 
 int TestKubePortForwardIntegration::raw(
@@ -543,21 +484,6 @@ DeliveryResult TestKubePortForwardIntegration::deliver(KubeIngressTransport& tra
     if (!spy.wait(40'000) || spy.constFirst().at(0).toULongLong() != id)
         return { false, -1, -1, u"no delivery report"_s, {}, 0, 0, {} };
     return spy.constFirst().at(1).value<DeliveryResult>();
-}
-
-std::optional<QJsonObject> TestKubePortForwardIntegration::awaitRecord(const QString& id)
-{
-    std::optional<QJsonObject> found;
-    const bool arrived = QTest::qWaitFor(
-        [&] {
-            for (const auto& record : std::as_const(m_records)) {
-                if (record[u"attributes"_s][u"id"_s][u"value"_s].toString() == id)
-                    found = record;
-            }
-            return found.has_value();
-        },
-        5000);
-    return arrived ? found : std::nullopt;
 }
 
 QTEST_GUILESS_MAIN(TestKubePortForwardIntegration)
