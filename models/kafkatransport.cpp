@@ -29,8 +29,6 @@ constexpr qsizetype maxKeptReports = 65'536;
 // Records published between two looks for arrived reports.
 constexpr qsizetype takeEvery = 4;
 constexpr auto sweepInterval = std::chrono::milliseconds(200);
-// A serving pass stops taking reports after this long and lets the event loop run before the next pass.
-constexpr auto serveBudget = std::chrono::milliseconds(5);
 
 struct TopicDeleter {
     void operator()(rd_kafka_topic_t* topic) const { rd_kafka_topic_destroy(topic); }
@@ -164,13 +162,14 @@ struct KafkaTransport::Private {
     KafkaTransport* q = nullptr;
     HandlePtr producer;
     QString configError;
-    rd_kafka_queue_t* reports = nullptr; // the producer's main queue, where the delivery report events arrive
+    rd_kafka_queue_t* reports = nullptr; // the producer's main queue, where the delivery reports arrive
     std::array<int, 2> wakeup { -1, -1 }; // librdkafka writes to [1] when a report arrives on an empty queue
     QSocketNotifier* notifier = nullptr;
     // A safety net while reports are awaited: librdkafka writes one wake-up per empty-to-non-empty change of the
     // queue, and a change that slipped between our read of the pipe and our last poll would leave the queue unserved.
     QTimer* sweep = nullptr;
     bool servePending = false;
+    qint64 servingSince = 0; // when the current serving pass first needed the clock, in ms since the epoch
     quint64 nextId = 1;
     qsizetype inFlight = 0;
     HeaderEncoder encoder;
@@ -191,8 +190,10 @@ struct KafkaTransport::Private {
     void scheduleServe();
     void serve();
     void keep(const QString& topic, Report report);
-    // Turns a delivery report event into reports and frees it (with the records it holds).
-    void take(rd_kafka_event_t* event);
+    // Serves the delivery reports that have arrived: deliveryReport() keeps a report of each record, and librdkafka
+    // frees the record right after it, while it is still in the cache.
+    void takeReports();
+    static void deliveryReport(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque);
     const QString& reportTopic(const rd_kafka_message_t* message);
     void emitReports(const QString& topic, const QList<Report>& reports);
 };
@@ -248,33 +249,33 @@ void KafkaTransport::Private::keep(const QString& topic, Report report)
     taken.append(std::move(report));
 }
 
-void KafkaTransport::Private::take(rd_kafka_event_t* event)
+void KafkaTransport::Private::deliveryReport(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque)
 {
-    if (rd_kafka_event_type(event) == RD_KAFKA_EVENT_DR) {
-        // One clock reading per event: its records were acknowledged together.
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        std::array<const rd_kafka_message_t*, 1024> messages {};
-        size_t count = 0;
-        while ((count = rd_kafka_event_message_array(event, messages.data(), messages.size())) > 0) {
-            for (size_t i = 0; i < count; ++i) {
-                const rd_kafka_message_t* message = messages[i];
-                Report report;
-                report.id = static_cast<quint64>(reinterpret_cast<quintptr>(message->_private));
-                report.partition = message->partition;
-                if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR)
-                    report.offset = message->offset;
-                else
-                    report.error = errorString(message->err);
-                // The record's create time, set by librdkafka when it took the record.
-                rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
-                const qint64 created = rd_kafka_message_timestamp(message, &type);
-                if (type == RD_KAFKA_TIMESTAMP_CREATE_TIME)
-                    report.latencyMs = qint32(std::clamp<qint64>(now - created, 0, std::numeric_limits<qint32>::max()));
-                keep(reportTopic(message), std::move(report));
-            }
-        }
+    auto* self = static_cast<Private*>(opaque);
+    Report report;
+    report.id = static_cast<quint64>(reinterpret_cast<quintptr>(message->_private));
+    report.partition = message->partition;
+    if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR)
+        report.offset = message->offset;
+    else
+        report.error = errorString(message->err);
+    // The record's create time, set by librdkafka when it took the record. The clock is read once per serving pass:
+    // the records served together were acknowledged together.
+    rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+    const qint64 created = rd_kafka_message_timestamp(message, &type);
+    if (type == RD_KAFKA_TIMESTAMP_CREATE_TIME) {
+        if (self->servingSince == 0)
+            self->servingSince = QDateTime::currentMSecsSinceEpoch();
+        report.latencyMs
+            = qint32(std::clamp<qint64>(self->servingSince - created, 0, std::numeric_limits<qint32>::max()));
     }
-    rd_kafka_event_destroy(event);
+    self->keep(self->reportTopic(message), std::move(report));
+}
+
+void KafkaTransport::Private::takeReports()
+{
+    servingSince = 0;
+    rd_kafka_poll(producer.get(), 0);
 }
 
 void KafkaTransport::Private::serve()
@@ -284,13 +285,7 @@ void KafkaTransport::Private::serve()
         // The wake-up bytes are read before the queue is emptied: a report arriving after that writes a new one.
         char drain[64];
         while (::read(wakeup[0], drain, sizeof drain) == sizeof drain) { }
-        const auto deadline = Clock::now() + serveBudget;
-        while (Clock::now() < deadline) {
-            rd_kafka_event_t* event = rd_kafka_queue_poll(reports, 0);
-            if (!event)
-                break;
-            take(event);
-        }
+        takeReports();
         if (rd_kafka_queue_length(reports) > 0)
             scheduleServe();
     }
@@ -331,12 +326,13 @@ KafkaTransport::KafkaTransport(QMap<QString, QString> kafkaConfig, QObject* pare
     };
     d->producer = createHandle(
         RD_KAFKA_PRODUCER, kafkaConfig, defaults,
-        [](rd_kafka_conf_t* conf) {
+        [this](rd_kafka_conf_t* conf) {
             // What the Knative Kafka broker's receiver uses too: no duplicates on retry, durable on all replicas.
             char message[256];
             rd_kafka_conf_set(conf, "enable.idempotence", "true", message, sizeof message);
             rd_kafka_conf_set(conf, "acks", "all", message, sizeof message);
-            rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR);
+            rd_kafka_conf_set_dr_msg_cb(conf, &Private::deliveryReport);
+            rd_kafka_conf_set_opaque(conf, d.get());
         },
         &d->configError);
     if (!d->producer)
@@ -367,10 +363,8 @@ KafkaTransport::~KafkaTransport()
         rd_kafka_queue_io_event_enable(d->reports, -1, nullptr, 0);
         rd_kafka_purge(d->producer.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         const auto deadline = Clock::now() + std::chrono::seconds(1);
-        while (rd_kafka_outq_len(d->producer.get()) > 0 && Clock::now() < deadline) {
-            if (rd_kafka_event_t* event = rd_kafka_queue_poll(d->reports, 100))
-                rd_kafka_event_destroy(event);
-        }
+        while (rd_kafka_outq_len(d->producer.get()) > 0 && Clock::now() < deadline)
+            rd_kafka_poll(d->producer.get(), 100);
         rd_kafka_queue_destroy(d->reports);
         d->producer.reset();
     }
@@ -430,10 +424,8 @@ quint64 KafkaTransport::publishBatch(const QString& topic, const QList<CloudEven
             d->fail(topic, id, errorString(code));
         // As kcat polls after each record: reports that arrived meanwhile are taken, and their records freed, while
         // publishing, so the memory they free is reused by the next records at once. The next pass emits them.
-        if (i % takeEvery == takeEvery - 1) {
-            while (rd_kafka_event_t* event = rd_kafka_queue_poll(d->reports, 0))
-                d->take(event);
-        }
+        if (i % takeEvery == takeEvery - 1)
+            d->takeReports();
     }
     if (!d->takenRuns.isEmpty())
         d->scheduleServe();

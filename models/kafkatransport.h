@@ -14,10 +14,11 @@
 // Publishes CloudEvents to Kafka topics in the Kafka binding's binary mode, as the Knative Kafka broker stores
 // them. The producer is idempotent with acks=all; publishing never blocks (librdkafka queues the records).
 //
-// Delivery reports are served on this object's thread, woken by librdkafka through a pipe (librdkafka's event API
-// with an IO event): no thread of our own, and the records are freed on the thread that allocated them, which keeps
-// malloc's per-thread caches warm at a million records a second. Each serving pass takes what arrived, up to a few
-// milliseconds' worth, so the thread's event loop keeps running during bulk sends.
+// Delivery reports are served on this object's thread, woken by librdkafka through a pipe (an IO event on the
+// producer's main queue): no thread of our own, and each record is freed on the thread that allocated it, right after
+// its report was taken, which keeps malloc's per-thread caches warm at a million records a second. Each serving pass
+// takes what has arrived (one produce response's records at a time, a few milliseconds' worth), so the thread's event
+// loop keeps running during bulk sends.
 //
 // Every id that publish() or publishBatch() returns is reported exactly once in BOTH signals: in one
 // deliveredBatch() and in one delivered(). Connect to one of them: delivered() for a few events at a time,
