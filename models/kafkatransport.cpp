@@ -67,6 +67,13 @@ rd_kafka_resp_err_t produce(rd_kafka_t* producer, rd_kafka_topic_t* topic, rd_ka
     return code;
 }
 
+// Equal strings, found without comparing characters when both hold the same data (a bulk send's events share the
+// strings a template did not change).
+bool sameString(const QString& a, const QString& b)
+{
+    return (a.constData() == b.constData() && a.size() == b.size()) || a == b;
+}
+
 // Binary-mode headers as CloudEventKafka::encodeBinary() makes them (ce_<name> with the canonical UTF-8 value, in
 // attributeNames() order, then content-type; the partitionkey as the key). The UTF-8 of the previous event's headers
 // is kept and compared against: the events of a bulk send share most values, and those that differ (the id) are
@@ -79,8 +86,7 @@ public:
         // The members are read directly rather than through attributeNames()/attribute(): at a million events a
         // second the list and the name comparisons they cost are most of the encoding.
         static const QString specversion = u"specversion"_s, id = u"id"_s, source = u"source"_s, type = u"type"_s,
-                             dataschema = u"dataschema"_s, subject = u"subject"_s, time = u"time"_s,
-                             partitionkey = u"partitionkey"_s;
+                             dataschema = u"dataschema"_s, subject = u"subject"_s, time = u"time"_s;
         rd_kafka_headers_t* headers = rd_kafka_headers_new(static_cast<size_t>(8 + event.extensions.size()));
         qsizetype slot = 0;
         *key = {};
@@ -101,7 +107,7 @@ public:
                 ? put(slot++, it.key(), *static_cast<const QString*>(it->constData()))
                 : put(slot++, it.key(), cloudEventValueToString(*it));
             add(headers, header);
-            if (it.key() == partitionkey)
+            if (header.partitionKey)
                 *key = header.value;
         }
         if (!event.dataContentType.isEmpty())
@@ -113,38 +119,53 @@ private:
     struct Header {
         QString name; // empty: content-type
         QByteArray encodedName;
+        bool partitionKey = false;
         QByteArray value; // UTF-8
         bool ascii = false; // value holds ASCII only
+        // The string value was last made from, held while it is unchanged: the next event's value, when it holds the
+        // same data, needs no comparison. Holding it keeps that data from being freed or changed in place (a write
+        // to a shared QString detaches it); a QString::fromRawData() buffer changed by its owner is not seen.
+        QString source;
     };
 
-    const Header& put(qsizetype slot, const QString& name, QStringView value)
+    const Header& put(qsizetype slot, const QString& name, const QString& value)
     {
+        static const QString partitionkey = u"partitionkey"_s;
         if (slot == m_headers.size())
             m_headers.append(Header());
         Header& header = m_headers[slot];
-        if (header.encodedName.isEmpty() || header.name != name) {
+        if (header.encodedName.isEmpty() || !sameString(header.name, name)) {
             header.name = name;
             header.encodedName = name.isEmpty() ? QByteArray("content-type") : QByteArray("ce_") + name.toUtf8();
+            header.partitionKey = name == partitionkey;
+            header.source = QString();
         }
-        assignUtf8(header, value);
+        if (!header.source.isNull() && header.source.constData() == value.constData()
+            && header.source.size() == value.size())
+            return header;
+        if (assignUtf8(header, value))
+            header.source = value;
+        else if (!header.source.isNull())
+            header.source = QString();
         return header;
     }
 
     // ASCII, the common case, is compared (Qt's vectorised Latin-1 comparison) and copied in place; anything else
-    // takes the UTF-8 encoder.
-    static void assignUtf8(Header& header, QStringView value)
+    // takes the UTF-8 encoder. True when the value was already there.
+    static bool assignUtf8(Header& header, QStringView value)
     {
         if (header.ascii && QLatin1StringView(header.value) == value)
-            return;
+            return true;
         const qsizetype size = value.size();
         const char16_t* chars = value.utf16();
         header.ascii = std::all_of(chars, chars + size, [](char16_t c) { return c < 0x80; });
         if (!header.ascii) {
             header.value = value.toUtf8();
-            return;
+            return false;
         }
         header.value.resize(size);
         std::copy(chars, chars + size, header.value.data());
+        return false;
     }
 
     static void add(rd_kafka_headers_t* headers, const Header& header)
@@ -243,7 +264,7 @@ void KafkaTransport::Private::scheduleServe()
 
 void KafkaTransport::Private::keep(const QString& topic, Report report)
 {
-    if (takenRuns.isEmpty() || takenRuns.constLast().first != topic)
+    if (takenRuns.isEmpty() || !sameString(takenRuns.constLast().first, topic))
         takenRuns.append({ topic, 0 });
     ++takenRuns.last().second;
     taken.append(std::move(report));

@@ -2,7 +2,7 @@
 // Bulk publishing to a real Kafka broker (KafkaHarness, one KRaft node on loopback): 1,000,000 small CloudEvents
 // (MESHSCOPE_BENCH_KAFKA_EVENTS to try another count) published with KafkaTransport::publishBatch(), and the same
 // records produced by kcat (Debian package kcat, 1.7.1, on the same librdkafka 2.0.2), side by side in one run,
-// each to its own topic of 3 partitions: one warm-up round each, then four counted rounds each. The issue wants ours
+// each to its own topic of 3 partitions: one warm-up round each, then eight counted rounds each. The issue wants ours
 // at least 90% of kcat's throughput.
 //
 // The records are the same on both sides: key "pk-NNNN" (the partitionkey, 64 distinct values), value
@@ -35,6 +35,7 @@
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <optional>
 
@@ -262,10 +263,14 @@ int main(int argc, char** argv)
         fail(error);
     const QString bootstrap = kafka.bootstrapServers();
     // A warm-up round of each side, not counted, lets the broker's JIT compiler and heap settle (they keep getting
-    // faster for a couple of million records). Then four counted rounds each, in the order kcat, ours, ours, kcat,
-    // ours, kcat, kcat, ours: neither side profits from coming earlier or later, even while the broker still speeds
-    // up, and one noisy round weighs a quarter.
-    const QByteArray order = "KOOKOKKO";
+    // faster for a couple of million records). Then eight counted rounds each (MESHSCOPE_BENCH_KAFKA_ROUNDS to try
+    // another number; a power of two keeps the order balanced) in the Thue-Morse order kcat, ours, ours, kcat, ours,
+    // kcat, kcat, ours, ours, kcat, ...: neither side profits from coming earlier or later, even while the broker
+    // still speeds up, and one noisy round weighs an eighth.
+    const int roundsEach = environmentNumber("MESHSCOPE_BENCH_KAFKA_ROUNDS", 8);
+    QByteArray order;
+    for (int round = 0; round < 2 * roundsEach; ++round)
+        order += std::popcount(unsigned(round)) % 2 == 0 ? 'K' : 'O';
     QStringList topics { u"bench-warmup-kcat"_s, u"bench-warmup-meshscope"_s };
     for (qsizetype round = 0; round < order.size(); ++round)
         topics.append((order[round] == 'K' ? u"bench-kcat-"_s : u"bench-meshscope-"_s) % QString::number(round));
