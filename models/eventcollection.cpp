@@ -103,25 +103,51 @@ QString EventCollection::typeNameOf(int metaType)
     }
 }
 
+QJsonObject SavedEvent::toJson() const
+{
+    const auto& t = eventTemplate;
+    QMap<QString, QString> types = extensionTypeNames;
+    for (auto it = t.extensionTypes.constBegin(); it != t.extensionTypes.constEnd(); ++it) {
+        if (!types.contains(it.key()))
+            types.insert(it.key(), EventCollection::typeNameOf(it.value()));
+    }
+    QJsonObject object { { u"name"_s, name }, { u"attributes"_s, toJsonObject(t.attributes) },
+        { u"extensionTypes"_s, toJsonObject(types) }, { u"dataKind"_s, dataKindName(t.dataKind) } };
+    object.insert(u"data"_s,
+        t.dataKind == CloudEvent::DataKind::Binary ? QString::fromLatin1(t.data.toBase64())
+                                                   : QString::fromUtf8(t.data));
+    if (target.kind != PublishTarget::Kind::None)
+        object.insert(u"target"_s, target.toJson());
+    return object;
+}
+
+std::optional<SavedEvent> SavedEvent::fromJson(const QJsonObject& object, QString* error)
+{
+    if (!object.value(u"attributes"_s).isObject()) {
+        if (error)
+            *error = u"\"attributes\" is missing or not an object"_s;
+        return std::nullopt;
+    }
+    SavedEvent saved;
+    saved.name = object.value(u"name"_s).toString();
+    saved.eventTemplate.attributes = toStringMap(object.value(u"attributes"_s).toObject());
+    saved.extensionTypeNames = toStringMap(object.value(u"extensionTypes"_s).toObject());
+    saved.applyExtensionTypes();
+    saved.eventTemplate.dataKind = dataKindOf(object.value(u"dataKind"_s).toString());
+    const auto data = object.value(u"data"_s).toString();
+    saved.eventTemplate.data = saved.eventTemplate.dataKind == CloudEvent::DataKind::Binary
+        ? QByteArray::fromBase64(data.toLatin1())
+        : data.toUtf8();
+    if (object.value(u"target"_s).isObject())
+        saved.target = PublishTarget::fromJson(object.value(u"target"_s).toObject());
+    return saved;
+}
+
 QJsonObject EventCollection::toJson() const
 {
     QJsonArray array;
-    for (const auto& saved : events) {
-        const auto& t = saved.eventTemplate;
-        QMap<QString, QString> types = saved.extensionTypeNames;
-        for (auto it = t.extensionTypes.constBegin(); it != t.extensionTypes.constEnd(); ++it) {
-            if (!types.contains(it.key()))
-                types.insert(it.key(), typeNameOf(it.value()));
-        }
-        QJsonObject object { { u"name"_s, saved.name }, { u"attributes"_s, toJsonObject(t.attributes) },
-            { u"extensionTypes"_s, toJsonObject(types) }, { u"dataKind"_s, dataKindName(t.dataKind) } };
-        object.insert(u"data"_s,
-            t.dataKind == CloudEvent::DataKind::Binary ? QString::fromLatin1(t.data.toBase64())
-                                                       : QString::fromUtf8(t.data));
-        if (saved.target.kind != PublishTarget::Kind::None)
-            object.insert(u"target"_s, saved.target.toJson());
-        array.append(object);
-    }
+    for (const auto& saved : events)
+        array.append(saved.toJson());
     return { { u"name"_s, name }, { u"format"_s, u"meshscope.collection/1"_s }, { u"events"_s, array } };
 }
 
@@ -136,25 +162,14 @@ std::optional<EventCollection> EventCollection::fromJson(const QJsonObject& obje
     collection.name = object.value(u"name"_s).toString();
     const auto array = object.value(u"events"_s).toArray();
     for (qsizetype i = 0; i < array.size(); ++i) {
-        const auto item = array.at(i).toObject();
-        if (!item.value(u"attributes"_s).isObject()) {
+        QString reason;
+        auto saved = SavedEvent::fromJson(array.at(i).toObject(), &reason);
+        if (!saved) {
             if (error)
-                *error = u"events["_s % QString::number(i) % u"]: \"attributes\" is missing or not an object"_s;
+                *error = u"events["_s % QString::number(i) % u"]: "_s % reason;
             return std::nullopt;
         }
-        SavedEvent saved;
-        saved.name = item.value(u"name"_s).toString();
-        saved.eventTemplate.attributes = toStringMap(item.value(u"attributes"_s).toObject());
-        saved.extensionTypeNames = toStringMap(item.value(u"extensionTypes"_s).toObject());
-        saved.applyExtensionTypes();
-        saved.eventTemplate.dataKind = dataKindOf(item.value(u"dataKind"_s).toString());
-        const auto data = item.value(u"data"_s).toString();
-        saved.eventTemplate.data = saved.eventTemplate.dataKind == CloudEvent::DataKind::Binary
-            ? QByteArray::fromBase64(data.toLatin1())
-            : data.toUtf8();
-        if (item.value(u"target"_s).isObject())
-            saved.target = PublishTarget::fromJson(item.value(u"target"_s).toObject());
-        collection.events.append(saved);
+        collection.events.append(*saved);
     }
     return collection;
 }

@@ -23,6 +23,9 @@ struct SavedEvent {
 
     // The template's extension types from extensionTypeNames (a missing name is a string).
     void applyExtensionTypes();
+    // As a collection file holds it; fromJson() says which field is wrong.
+    QJsonObject toJson() const;
+    static std::optional<SavedEvent> fromJson(const QJsonObject& object, QString* error);
     friend bool operator==(const SavedEvent&, const SavedEvent&) = default;
 };
 

@@ -28,16 +28,44 @@ QString stateName(HistoryEntry::State state)
     return u"pending"_s;
 }
 
+QJsonObject bulkToJson(const HistoryEntry::Bulk& bulk)
+{
+    return { { u"template"_s, bulk.source.toJson() }, { u"count"_s, double(bulk.count) },
+        { u"ratePerSecond"_s, bulk.ratePerSecond }, { u"window"_s, bulk.window }, { u"sent"_s, double(bulk.sent) },
+        { u"failed"_s, double(bulk.failed) }, { u"cancelled"_s, bulk.cancelled }, { u"summary"_s, bulk.summary } };
+}
+
+std::optional<HistoryEntry::Bulk> bulkFromJson(const QJsonObject& object)
+{
+    auto source = SavedEvent::fromJson(object.value(u"template"_s).toObject(), nullptr);
+    if (!source)
+        return std::nullopt;
+    HistoryEntry::Bulk bulk;
+    bulk.source = *source;
+    bulk.count = qint64(object.value(u"count"_s).toDouble());
+    bulk.ratePerSecond = object.value(u"ratePerSecond"_s).toDouble();
+    bulk.window = object.value(u"window"_s).toInt();
+    bulk.sent = qint64(object.value(u"sent"_s).toDouble());
+    bulk.failed = qint64(object.value(u"failed"_s).toDouble());
+    bulk.cancelled = object.value(u"cancelled"_s).toBool();
+    bulk.summary = object.value(u"summary"_s).toString();
+    return bulk;
+}
+
 QJsonObject entryToJson(const HistoryEntry& entry)
 {
     const auto& r = entry.result;
-    return { { u"sentAt"_s, entry.sentAt.toString(Qt::ISODateWithMs) }, { u"target"_s, entry.target.toJson() },
-        { u"event"_s, CloudEventJson::toJson(entry.event) }, { u"state"_s, stateName(entry.state) },
+    QJsonObject object { { u"sentAt"_s, entry.sentAt.toString(Qt::ISODateWithMs) },
+        { u"target"_s, entry.target.toJson() }, { u"event"_s, CloudEventJson::toJson(entry.event) },
+        { u"state"_s, stateName(entry.state) },
         { u"result"_s,
             QJsonObject { { u"partition"_s, r.partition }, { u"offset"_s, double(r.offset) }, { u"error"_s, r.error },
                 { u"target"_s, r.target }, { u"latencyMs"_s, double(r.latencyMs) }, { u"httpStatus"_s, r.httpStatus },
                 { u"responseExcerpt"_s, r.responseExcerpt } } },
         { u"matchedTriggers"_s, QJsonArray::fromStringList(entry.matchedTriggers) }, { u"trace"_s, entry.trace } };
+    if (entry.bulk)
+        object.insert(u"bulk"_s, bulkToJson(*entry.bulk));
+    return object;
 }
 
 std::optional<HistoryEntry> entryFromJson(const QJsonObject& object)
@@ -67,6 +95,13 @@ std::optional<HistoryEntry> entryFromJson(const QJsonObject& object)
     for (const auto& trigger : triggers)
         entry.matchedTriggers.append(trigger.toString());
     entry.trace = object.value(u"trace"_s).toString();
+    if (object.value(u"bulk"_s).isObject()) {
+        entry.bulk = bulkFromJson(object.value(u"bulk"_s).toObject());
+        if (!entry.bulk)
+            return std::nullopt;
+        if (state == u"pending")
+            entry.bulk->summary = entry.result.error;
+    }
     return entry;
 }
 
@@ -175,6 +210,32 @@ void EventHistory::add(const PublishTarget& target, const CloudEvent& event, qui
     changedLater();
 }
 
+void EventHistory::addBulk(const PublishTarget& target, const HistoryEntry::Bulk& bulk, const CloudEvent& firstEvent,
+    quint64 requestId, const QDateTime& sentAt)
+{
+    add(target, firstEvent, requestId, {}, sentAt);
+    m_entries.first().bulk = bulk;
+    Q_EMIT dataChanged(index(0, 0), index(0, ColumnCount - 1));
+}
+
+bool EventHistory::setBulkResult(quint64 requestId, qint64 sent, qint64 failed, bool cancelled, const QString& summary)
+{
+    const int row = rowOf(requestId);
+    if (row < 0 || !m_entries.at(row).bulk)
+        return false;
+    auto& entry = m_entries[row];
+    entry.bulk->sent = sent;
+    entry.bulk->failed = failed;
+    entry.bulk->cancelled = cancelled;
+    entry.bulk->summary = summary;
+    entry.result.ok = failed == 0;
+    entry.result.error = failed == 0 ? QString() : summary;
+    entry.state = failed == 0 ? HistoryEntry::State::Delivered : HistoryEntry::State::Failed;
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    changedLater();
+    return true;
+}
+
 int EventHistory::rowOf(quint64 requestId) const
 {
     if (requestId == 0)
@@ -221,6 +282,11 @@ void EventHistory::clear()
 QString EventHistory::resultText(const HistoryEntry& entry)
 {
     const auto& r = entry.result;
+    if (entry.bulk) {
+        if (entry.state == HistoryEntry::State::Pending)
+            return tr("bulk: sending %1 events…").arg(entry.bulk->count);
+        return tr("bulk: %1").arg(entry.bulk->summary);
+    }
     switch (entry.state) {
     case HistoryEntry::State::Pending:
         return tr("sending…");
@@ -258,6 +324,8 @@ QVariant EventHistory::data(const QModelIndex& index, int role) const
     case TypeColumn:
         return entry.event.type;
     case IdColumn:
+        if (entry.bulk)
+            return tr("%1 events from a template").arg(entry.bulk->count);
         return entry.event.id;
     case TargetColumn:
         return entry.target.description();

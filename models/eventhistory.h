@@ -3,6 +3,7 @@
 
 #include "cloudevent.h"
 #include "deliveryresult.h"
+#include "eventcollection.h"
 #include "eventpublisher.h"
 
 #include <QAbstractTableModel>
@@ -11,11 +12,27 @@
 #include <QStringList>
 #include <QTimer>
 
-// One sent event: where it went, when, what came of it, and which triggers were to receive it.
+#include <optional>
+
+// One sent event: where it went, when, what came of it, and which triggers were to receive it. Or one bulk send.
 struct HistoryEntry {
     enum class State { Pending, Delivered, Failed };
 
-    quint64 requestId = 0; // EventPublisher's id in this session; 0 for entries loaded from disk
+    // A bulk send is one entry, however many events it sent: what it expanded (the composer's template and target),
+    // how, and its outcome. Its event is the template's first expansion.
+    struct Bulk {
+        SavedEvent source;
+        qint64 count = 0;
+        double ratePerSecond = 0; // 0: as fast as the target acknowledges
+        int window = 0;
+        qint64 sent = 0;
+        qint64 failed = 0;
+        bool cancelled = false;
+        QString summary; // BulkSummary::text()
+        friend bool operator==(const Bulk&, const Bulk&) = default;
+    };
+
+    quint64 requestId = 0; // the sender's id for it in this session; 0 for entries loaded from disk
     QDateTime sentAt;
     PublishTarget target;
     CloudEvent event;
@@ -23,6 +40,7 @@ struct HistoryEntry {
     DeliveryResult result;
     QStringList matchedTriggers;
     QString trace; // where the event went after the broker, as the window follows it
+    std::optional<Bulk> bulk;
 };
 
 // The history of sent events, newest first, bounded (the oldest go first) and kept in a JSON file that is written
@@ -48,8 +66,14 @@ public:
     // Adds a pending entry at the top.
     void add(const PublishTarget& target, const CloudEvent& event, quint64 requestId,
         const QStringList& matchedTriggers = {}, const QDateTime& sentAt = QDateTime::currentDateTimeUtc());
+    // Adds a pending bulk send at the top; requestId must not collide with the single events' ids.
+    void addBulk(const PublishTarget& target, const HistoryEntry::Bulk& bulk, const CloudEvent& firstEvent,
+        quint64 requestId, const QDateTime& sentAt = QDateTime::currentDateTimeUtc());
     // False when no entry has the id (it was dropped, or belongs to someone else).
     bool setResult(quint64 requestId, const DeliveryResult& result);
+    // The bulk send's outcome: delivered when every event was, failed when any failed (a cancelled send without
+    // failures stays delivered: what it sent arrived).
+    bool setBulkResult(quint64 requestId, qint64 sent, qint64 failed, bool cancelled, const QString& summary);
     bool setTraceText(quint64 requestId, const QString& text);
     void clear();
 
@@ -57,7 +81,8 @@ public:
     const HistoryEntry& entry(int row) const { return m_entries.at(row); }
     int rowOf(quint64 requestId) const;
 
-    // "delivered: partition 0, offset 17 (3 ms)", "HTTP 202 (4 ms)", "failed: <reason>", "sending…".
+    // "delivered: partition 0, offset 17 (3 ms)", "HTTP 202 (4 ms)", "failed: <reason>", "sending…"; for a bulk
+    // send "bulk: <summary>".
     static QString resultText(const HistoryEntry& entry);
 
     int rowCount(const QModelIndex& parent = {}) const override;

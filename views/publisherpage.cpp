@@ -507,8 +507,13 @@ QWidget* PublisherPage::buildHistoryTab()
             m_status->setText(error);
     });
     connect(clear, &QPushButton::clicked, m_history, &EventHistory::clear);
-    connect(m_historyView, &QTableView::doubleClicked, this,
-        [this](const QModelIndex& index) { loadEvent(m_history->entry(index.row()).event); });
+    connect(m_historyView, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        const auto& entry = m_history->entry(index.row());
+        if (entry.bulk)
+            loadTemplate(entry.bulk->source);
+        else
+            loadEvent(entry.event);
+    });
     m_historyDetail = new QLabel;
     m_historyDetail->setWordWrap(true);
     m_historyDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -1061,11 +1066,17 @@ quint64 PublisherPage::send(const PublishTarget& target, const CloudEvent& event
 QList<quint64> PublisherPage::resendHistoryRows(const QList<int>& rows, bool replay)
 {
     QList<std::pair<PublishTarget, CloudEvent>> sends;
+    std::optional<HistoryEntry::Bulk> bulk;
     // Rows are newest first; send the oldest first, in the order they went out.
     for (auto it = rows.crbegin(); it != rows.crend(); ++it) {
         if (*it < 0 || *it >= m_history->size())
             continue;
         const auto& entry = m_history->entry(*it);
+        if (entry.bulk) {
+            if (!bulk)
+                bulk = entry.bulk;
+            continue;
+        }
         auto event = entry.event;
         if (replay) {
             event.id = freshId();
@@ -1077,6 +1088,14 @@ QList<quint64> PublisherPage::resendHistoryRows(const QList<int>& rows, bool rep
     QList<quint64> ids;
     for (const auto& [target, event] : std::as_const(sends))
         ids.append(send(target, event));
+    if (bulk) {
+        // From the row's own template: the composer keeps what is typed in it.
+        QString error;
+        if (startBulkFrom(bulk->source, bulk->count, bulk->ratePerSecond, bulk->window, &error))
+            ids.append(m_bulkHistoryId);
+        else
+            m_status->setText(tr("Bulk send not started: %1").arg(error));
+    }
     return ids;
 }
 
@@ -1309,16 +1328,34 @@ bool PublisherPage::startBulk(qint64 count, double ratePerSecond, int window, QS
             *error = m_problems.constFirst();
         return false;
     }
+    SavedEvent source = savedEventFromComposer(QString());
+    source.target = currentTarget();
+    return startBulkFrom(source, count, ratePerSecond, window, error);
+}
+
+bool PublisherPage::startBulkFrom(
+    const SavedEvent& source, qint64 count, double ratePerSecond, int window, QString* error)
+{
     BulkSender::Options options;
     options.count = count;
     options.ratePerSecond = ratePerSecond;
     options.window = window;
-    m_bulkFailures->clear();
-    if (!m_bulk->start(eventTemplate(), currentTarget(), options, error))
+    if (!m_bulk->start(source.eventTemplate, source.target, options, error))
         return false;
+    m_bulkFailures->clear();
+    HistoryEntry::Bulk bulk;
+    bulk.source = source;
+    bulk.count = count;
+    bulk.ratePerSecond = ratePerSecond;
+    bulk.window = window;
+    m_bulkHistoryId = (quint64(1) << 63) | ++m_bulkRuns;
+    // The first event as the history shows it: the template's expansion with sequence 1.
+    TemplateEngine first(1);
+    m_history->addBulk(
+        source.target, bulk, first.expand(source.eventTemplate, nullptr).value_or(CloudEvent {}), m_bulkHistoryId);
     m_bulkProgress->setMaximum(int(std::min<qint64>(count, std::numeric_limits<int>::max())));
     m_bulkProgress->setValue(0);
-    m_bulkSummary->setText(tr("Sending %1 events to %2…").arg(count).arg(currentTarget().description()));
+    m_bulkSummary->setText(tr("Sending %1 events to %2…").arg(count).arg(source.target.description()));
     m_bulkStart->setEnabled(false);
     m_bulkCancel->setEnabled(true);
     m_tabs->setCurrentIndex(3);
@@ -1329,6 +1366,7 @@ void PublisherPage::cancelBulk() { m_bulk->cancel(); }
 
 void PublisherPage::onBulkFinished(const BulkSummary& summary)
 {
+    m_history->setBulkResult(m_bulkHistoryId, summary.sent, summary.failed, summary.cancelled, summary.text());
     m_bulkSummary->setText(summary.text());
     m_bulkFailures->clear();
     for (auto it = summary.failureReasons.constBegin(); it != summary.failureReasons.constEnd(); ++it)

@@ -91,7 +91,9 @@ public:
     void prettyPrint();
     // Publishes the composed event; returns its request id, 0 when the event or the target is not valid.
     quint64 publish();
-    // Sends history rows again: resend keeps each event as it was; replay gives them fresh ids and times.
+    // Sends history rows again: resend keeps each event as it was; replay gives them fresh ids and times. A bulk
+    // send's row starts the same bulk send again, from the row's template and target (the first such row; one bulk
+    // send runs at a time; the composer keeps what is typed in it). Returns the ids of what was sent.
     QList<quint64> resendHistoryRows(const QList<int>& rows, bool replay);
 
     bool importFile(const QString& path, QString* error = nullptr);
@@ -164,12 +166,18 @@ private:
     void chooseExportFile();
     void chooseBinaryFile();
     SavedEvent savedEventFromComposer(const QString& name) const;
+    // A bulk send of the template to its target, recorded in the history as one entry.
+    bool startBulkFrom(const SavedEvent& source, qint64 count, double ratePerSecond, int window, QString* error);
     void scheduleValidation() { m_validateTimer.start(); }
 
     const ObjectStore* m_store;
     EventPublisher* m_publisher;
     EventPublisher* m_bulkPublisher;
     BulkSender* m_bulk;
+    // The history entry of the running bulk send: ids of their own, with the top bit set, apart from the
+    // publisher's.
+    quint64 m_bulkRuns = 0;
+    quint64 m_bulkHistoryId = 0;
     EventHistory* m_history;
     QString m_collectionDirectory;
     EventCollection m_collection;

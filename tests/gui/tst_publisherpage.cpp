@@ -39,6 +39,7 @@ private Q_SLOTS:
     void historyPersistedAndResent();
     void importBatch();
     void bulkWithCancelAndSummary();
+    void bulkSendIsOneHistoryEntry();
     void ctrlReturnSends();
 
 private:
@@ -288,6 +289,47 @@ void TestPublisherPage::bulkWithCancelAndSummary()
     // One line per reason with its count, then one per failed event.
     QCOMPARE(page.bulkFailureList()->count(), 11);
     QVERIFY(page.bulkFailureList()->item(0)->text().contains(u"500"_s));
+}
+
+void TestPublisherPage::bulkSendIsOneHistoryEntry()
+{
+    PublisherPage page(&m_store);
+    page.setStorageDirectory(m_dir->path());
+    QAbstractItemModelTester tester(page.history());
+    useReceiver(page);
+    page.idField()->setText(u"bulk-{{seq}}"_s);
+    QSignalSpy finished(&page, &PublisherPage::bulkFinished);
+    QString error;
+    QVERIFY2(page.startBulk(40, 0, 8, &error), qPrintable(error));
+    QCOMPARE(page.history()->size(), 1);
+    QCOMPARE(page.history()->entry(0).state, HistoryEntry::State::Pending);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+    QCOMPARE(page.history()->size(), 1);
+    const HistoryEntry first = page.history()->entry(0);
+    QVERIFY(first.bulk);
+    QCOMPARE(first.state, HistoryEntry::State::Delivered);
+    QCOMPARE(first.bulk->sent, 40);
+    QCOMPARE(first.bulk->count, 40);
+    QCOMPARE(first.event.id, u"bulk-1"_s);
+    QCOMPARE(first.bulk->source.eventTemplate.attributes.value(u"id"_s), u"bulk-{{seq}}"_s);
+    QVERIFY(EventHistory::resultText(first).startsWith(u"bulk: 40 sent, 0 failed"_s));
+
+    // Replayed from its row with its own template; what the composer holds stays as typed.
+    page.idField()->setText(u"typed-{{uuid}}"_s);
+    QCOMPARE(page.resendHistoryRows({ 0 }, true).size(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
+    QCOMPARE(page.idField()->text(), u"typed-{{uuid}}"_s);
+    QCOMPARE(page.history()->size(), 2);
+    QCOMPARE(page.history()->entry(0).bulk->sent, 40);
+    QCOMPARE(page.history()->entry(0).event.id, u"bulk-1"_s);
+    QCOMPARE(m_receiver->requestCount(), 80);
+
+    // A failing target: the entry says so, with the summary.
+    m_receiver->setStatus(500);
+    QVERIFY(page.startBulk(5, 0, 4, &error));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 10000);
+    QCOMPARE(page.history()->entry(0).state, HistoryEntry::State::Failed);
+    QCOMPARE(page.history()->entry(0).bulk->failed, 5);
 }
 
 void TestPublisherPage::ctrlReturnSends()

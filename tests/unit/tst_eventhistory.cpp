@@ -47,6 +47,8 @@ private Q_SLOTS:
     void newestFirstAndBounded();
     void persisted();
     void traceText();
+    void bulkEntry_data();
+    void bulkEntry();
 };
 
 void TestEventHistory::resultText_data()
@@ -147,6 +149,85 @@ void TestEventHistory::traceText()
         history.data(history.index(0, EventHistory::TraceColumn)).toString(), u"delivered to trigger t1 at 12:01:03"_s);
     QVERIFY(history.data(history.index(0, EventHistory::TraceColumn), Qt::ToolTipRole).toString().contains(u"t2"_s));
     QVERIFY(!history.setTraceText(12, u"x"_s));
+}
+
+void TestEventHistory::bulkEntry_data()
+{
+    QTest::addColumn<bool>("finished");
+    QTest::addColumn<qint64>("sent");
+    QTest::addColumn<qint64>("failed");
+    QTest::addColumn<bool>("cancelled");
+    QTest::addColumn<HistoryEntry::State>("state");
+    QTest::addColumn<QString>("text");
+    QTest::addRow("sending") << false << qint64(0) << qint64(0) << false << HistoryEntry::State::Pending
+                             << u"bulk: sending 500 events…"_s;
+    QTest::addRow("all sent") << true << qint64(500) << qint64(0) << false << HistoryEntry::State::Delivered
+                              << u"bulk: 500 sent"_s;
+    QTest::addRow("some failed") << true << qint64(490) << qint64(10) << false << HistoryEntry::State::Failed
+                                 << u"bulk: 490 sent, 10 failed"_s;
+    QTest::addRow("cancelled") << true << qint64(20) << qint64(0) << true << HistoryEntry::State::Delivered
+                               << u"bulk: 20 sent, cancelled"_s;
+}
+
+void TestEventHistory::bulkEntry()
+{
+    QFETCH(bool, finished);
+    QFETCH(qint64, sent);
+    QFETCH(qint64, failed);
+    QFETCH(bool, cancelled);
+    QFETCH(HistoryEntry::State, state);
+    QFETCH(QString, text);
+    QTemporaryDir dir;
+    const auto path = dir.filePath(u"history.json"_s);
+    HistoryEntry::Bulk bulk;
+    bulk.source.eventTemplate = CloudEventTemplate::fromEvent(sampleEvent(1));
+    bulk.source.eventTemplate.attributes.insert(u"id"_s, u"bulk-{{seq}}"_s);
+    bulk.source.extensionTypeNames.insert(u"count"_s, u"integer"_s);
+    bulk.source.target = PublishTarget::kafkaTopic(u"topic"_s);
+    bulk.count = 500;
+    bulk.ratePerSecond = 250;
+    bulk.window = 64;
+    const quint64 id = (quint64(1) << 63) | 1;
+    {
+        EventHistory history(path);
+        QAbstractItemModelTester tester(&history);
+        history.add(PublishTarget::kafkaTopic(u"topic"_s), sampleEvent(2), 1);
+        history.addBulk(PublishTarget::kafkaTopic(u"topic"_s), bulk, sampleEvent(1), id);
+        QCOMPARE(history.rowCount(), 2);
+        if (finished)
+            QVERIFY(history.setBulkResult(id, sent, failed, cancelled, text.mid(6)));
+        QVERIFY(!history.setBulkResult(1, 1, 0, false, u"not a bulk send"_s));
+        QCOMPARE(history.entry(0).state, state);
+        QCOMPARE(EventHistory::resultText(history.entry(0)), text);
+        QCOMPARE(history.data(history.index(0, EventHistory::IdColumn)).toString(), u"500 events from a template"_s);
+        QCOMPARE(history.data(history.index(0, EventHistory::TypeColumn)).toString(), sampleEvent(1).type);
+        QVERIFY(history.save());
+    }
+    // The template, its types and target, the options and the outcome survive a restart.
+    EventHistory loaded(path);
+    QAbstractItemModelTester tester(&loaded);
+    QVERIFY(loaded.load());
+    QCOMPARE(loaded.rowCount(), 2);
+    QVERIFY(!loaded.entry(1).bulk);
+    const auto& entry = loaded.entry(0);
+    QVERIFY(entry.bulk);
+    QCOMPARE(entry.event, sampleEvent(1));
+    QCOMPARE(entry.bulk->source.eventTemplate, bulk.source.eventTemplate);
+    QCOMPARE(entry.bulk->source.target.name, u"topic"_s);
+    QCOMPARE(entry.bulk->count, 500);
+    QCOMPARE(entry.bulk->ratePerSecond, 250.0);
+    QCOMPARE(entry.bulk->window, 64);
+    QCOMPARE(entry.bulk->sent, sent);
+    QCOMPARE(entry.bulk->failed, failed);
+    QCOMPARE(entry.bulk->cancelled, cancelled);
+    if (finished) {
+        QCOMPARE(entry.state, state);
+        QCOMPARE(EventHistory::resultText(entry), text);
+    } else {
+        // Still sending when saved: failed with the reason, like a single event.
+        QCOMPARE(entry.state, HistoryEntry::State::Failed);
+        QVERIFY(EventHistory::resultText(entry).contains(u"closed"_s));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestEventHistory)
