@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QPointer>
 #include <QSslError>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QWebSocket>
@@ -466,6 +467,22 @@ void KubePortForward::Private::startSocket(Tunnel* tunnel, const QNetworkRequest
     QWebSocketHandshakeOptions options;
     options.setSubprotocols({ Subprotocol });
     socket->open(request, options);
+    // QWebSocket has no peerVerifyName. The TLS socket it made in open(), its child, takes the kubeconfig's
+    // tls-server-name before any certificate arrives, so the server is checked against that name as client-go does.
+    // Should a Qt version make that socket elsewhere, the forward fails rather than check the wrong name.
+    const QString serverName = prepared.peerVerifyName();
+    if (secure && !serverName.isEmpty()) {
+        auto* tls = socket->findChild<QSslSocket*>();
+        if (!tls) {
+            failTunnel(tunnel,
+                u"The port-forward to pod "_s + target.toString()
+                    + u" cannot check the API server's certificate "
+                      u"against the kubeconfig's tls-server-name \""_s
+                    + serverName + u"\": this Qt's WebSocket gives no access to its TLS socket"_s);
+            return;
+        }
+        tls->setPeerVerifyName(serverName);
+    }
 }
 
 void KubePortForward::Private::sendLocal(Tunnel* tunnel)

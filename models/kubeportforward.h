@@ -63,7 +63,7 @@ private:
 // EndpointSlices, else its Endpoints, else the Pods of its selector) and the container port of the Service port's
 // targetPort, once, at start. Needs RBAC "get" and "create" on "pods/portforward" (since Kubernetes 1.35 a
 // WebSocket upgrade needs "create" as well as "get"), and "get"/"list" on the Service, its endpoints and pods.
-// Neither cluster tls-server-name nor HTTP/2 applies to the WebSocket.
+// The cluster's tls-server-name applies to the WebSocket's TLS as to the client's requests; HTTP/2 does not.
 class KubePortForward : public QObject {
     Q_OBJECT
 public:

@@ -143,6 +143,8 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void forwardsOneConnectionPerWebSocket();
+    void checksTheCertificateAgainstTlsServerName_data();
+    void checksTheCertificateAgainstTlsServerName();
     void publishesThroughThePortForward_data();
     void publishesThroughThePortForward();
     void autoFallsBackWhenTheProxyCannotServe();
@@ -290,6 +292,57 @@ void TestKubePortForwardIntegration::forwardsOneConnectionPerWebSocket()
     const QString expected = u"/portForward/"_s + Eventing + u'/' + PodName + u"?port="_s + QString::number(m_podPort);
     QCOMPARE(m_kubelet->requests.constLast(), expected);
     QCOMPARE(m_kubelet->subprotocols.constLast(), u"v4.channel.k8s.io"_s);
+}
+
+void TestKubePortForwardIntegration::checksTheCertificateAgainstTlsServerName_data()
+{
+    QTest::addColumn<QString>("serverName");
+    QTest::addColumn<bool>("accepted");
+    // The harness's certificate names 127.0.0.1 and localhost; the server URL is https://127.0.0.1:<port>.
+    QTest::addRow("in the certificate") << u"localhost"_s << true;
+    QTest::addRow("not in the certificate") << u"api.example.com"_s << false;
+}
+
+// The kubeconfig's tls-server-name, not the server URL's host, is what the API server's certificate must name, for
+// the WebSocket as for the client's requests (client-go's ServerName).
+void TestKubePortForwardIntegration::checksTheCertificateAgainstTlsServerName()
+{
+    QFETCH(QString, serverName);
+    QFETCH(bool, accepted);
+    ResolvedContext context = m_admin->context();
+    context.cluster.tlsServerName = serverName;
+    KubeClient named(context);
+    KubePortForward forward(&named);
+    QSignalSpy ready(&forward, &KubePortForward::ready);
+    QSignalSpy connectionFailed(&forward, &KubePortForward::connectionFailed);
+    forward.forwardPod({ Eventing, PodName, m_podPort });
+    QVERIFY(ready.wait(20000));
+
+    const qsizetype before = m_kubelet->requests.size();
+    QTcpSocket local;
+    local.connectToHost(QHostAddress::LocalHost, forward.localPort());
+    QVERIFY(local.waitForConnected(5000));
+    local.write("GET /health HTTP/1.1\r\nHost: ingress\r\nConnection: close\r\n\r\n");
+    QByteArray answer;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            answer += local.readAll();
+            return local.state() == QAbstractSocket::UnconnectedState || answer.contains("\r\n\r\n");
+        },
+        20000));
+    if (accepted) {
+        QVERIFY2(answer.startsWith("HTTP/1.1 "), answer.constData());
+        QVERIFY2(connectionFailed.isEmpty(), qPrintable(connectionFailed.value(0).value(0).toString()));
+        QCOMPARE(m_kubelet->requests.size(), before + 1);
+        return;
+    }
+    QVERIFY(answer.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(connectionFailed.size(), 1, 20000);
+    const QString error = connectionFailed.constFirst().constFirst().toString();
+    QVERIFY2(error.startsWith(u"The port-forward to pod "_s + Eventing + u'/' + PodName), qPrintable(error));
+    QVERIFY2(error.contains(u"tls-server-name \""_s + serverName + u'"'), qPrintable(error));
+    // Refused in the TLS handshake: the upgrade, with its bearer token, never reached the API server.
+    QCOMPARE(m_kubelet->requests.size(), before);
 }
 
 void TestKubePortForwardIntegration::publishesThroughThePortForward_data()
