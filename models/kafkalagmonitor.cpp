@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace KafkaClient;
@@ -23,9 +24,45 @@ struct KafkaLagMonitor::Shared {
     quint64 runGeneration = 0; // the worker of this generation may run; anything else means stop
     QList<LagTarget> targets;
     std::chrono::milliseconds interval { 5000 };
+    KafkaLagMonitor* owner = nullptr; // null once the monitor is gone: nothing more is delivered
 };
 
 namespace {
+
+// Workers are never joined by their monitor, so that neither stop(), start() after it, nor the destructor waits on
+// the owner's (usually the GUI) thread for a worker to notice. When the process exits, this waits for the workers
+// still running, each at most a slice and a handle's teardown from its end, before the rest is torn down; the bound
+// keeps a monitor that was never destroyed (and so never stopped) from holding the exit.
+class Workers {
+public:
+    void started()
+    {
+        const std::lock_guard lock(m_mutex);
+        ++m_running;
+    }
+    void finished()
+    {
+        const std::lock_guard lock(m_mutex);
+        --m_running;
+        m_done.notify_all();
+    }
+    ~Workers()
+    {
+        std::unique_lock lock(m_mutex);
+        m_done.wait_for(lock, std::chrono::seconds(15), [this] { return m_running == 0; });
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_done;
+    int m_running = 0;
+};
+
+Workers& workers()
+{
+    static Workers instance;
+    return instance;
+}
 
 // Blocking librdkafka calls take a timeout and cannot be cancelled, so they are made in short slices: stop()
 // then never waits for more than one slice, at the price of a re-sent request when a slice runs out.
@@ -470,7 +507,7 @@ LagSnapshot LagRefresher::refresh(
 KafkaLagMonitor::KafkaLagMonitor(QMap<QString, QString> kafkaConfig, QObject* parent)
     : QObject(parent)
     , m_config(std::move(kafkaConfig))
-    , m_shared(std::make_unique<Shared>())
+    , m_shared(std::make_shared<Shared>())
 {
     qRegisterMetaType<LagSnapshot>();
 }
@@ -478,7 +515,8 @@ KafkaLagMonitor::KafkaLagMonitor(QMap<QString, QString> kafkaConfig, QObject* pa
 KafkaLagMonitor::~KafkaLagMonitor()
 {
     stop();
-    joinWorker();
+    const std::lock_guard lock(m_shared->mutex);
+    m_shared->owner = nullptr;
 }
 
 void KafkaLagMonitor::setTargets(const QList<LagTarget>& targets)
@@ -512,15 +550,20 @@ void KafkaLagMonitor::start()
 {
     if (m_running)
         return;
-    // A worker from before stop() is at most one slice from noticing it.
-    joinWorker();
     m_running = true;
     const quint64 generation = ++m_generation;
     {
         const std::lock_guard lock(m_shared->mutex);
         m_shared->runGeneration = generation;
+        m_shared->owner = this;
     }
-    m_thread = std::thread([this, generation] { run(generation); });
+    // A worker from before stop() ends on its own once it notices, while this one starts. The thread's captures are
+    // handed to run(), so that nothing of the monitor's is left to free after finished().
+    workers().started();
+    std::thread([shared = m_shared, config = m_config, generation]() mutable {
+        run(std::move(shared), std::move(config), generation);
+        workers().finished();
+    }).detach();
 }
 
 void KafkaLagMonitor::stop()
@@ -536,20 +579,14 @@ void KafkaLagMonitor::stop()
     m_shared->wake.notify_all();
 }
 
-void KafkaLagMonitor::joinWorker()
+void KafkaLagMonitor::run(std::shared_ptr<Shared> sharedState, QMap<QString, QString> config, quint64 generation)
 {
-    if (m_thread.joinable())
-        m_thread.join();
-}
-
-void KafkaLagMonitor::run(quint64 generation)
-{
-    Shared& shared = *m_shared;
+    Shared& shared = *sharedState;
     const auto stopRequested = [&shared, generation] {
         const std::lock_guard lock(shared.mutex);
         return shared.runGeneration != generation;
     };
-    LagRefresher refresher(m_config);
+    LagRefresher refresher(config);
     while (true) {
         QList<LagTarget> targets;
         std::chrono::milliseconds interval;
@@ -564,17 +601,19 @@ void KafkaLagMonitor::run(quint64 generation)
         LagSnapshot snapshot = refresher.refresh(targets,
             std::clamp(interval, std::chrono::milliseconds(1000), std::chrono::milliseconds(10000)), stopRequested);
         snapshot.durationMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-        if (stopRequested())
+        std::unique_lock lock(shared.mutex);
+        if (shared.runGeneration != generation || !shared.owner)
             return;
-        // Delivered on this object's thread; the generation check drops what a stop() overtook.
+        // Delivered on the monitor's thread; the generation check there drops what a stop() overtook. Posted under
+        // the lock, which the destructor takes before the monitor goes, whose posted events then go with it.
+        KafkaLagMonitor* owner = shared.owner;
         QMetaObject::invokeMethod(
-            this,
-            [this, generation, snapshot = std::move(snapshot)] {
-                if (m_running && m_generation == generation)
-                    Q_EMIT this->snapshot(snapshot);
+            owner,
+            [owner, generation, snapshot = std::move(snapshot)] {
+                if (owner->m_running && owner->m_generation == generation)
+                    Q_EMIT owner->snapshot(snapshot);
             },
             Qt::QueuedConnection);
-        std::unique_lock lock(shared.mutex);
         shared.wake.wait_until(lock, started + shared.interval,
             [&] { return shared.runGeneration != generation || Clock::now() >= started + shared.interval; });
     }

@@ -11,7 +11,6 @@
 
 #include <chrono>
 #include <memory>
-#include <thread>
 
 // One trigger whose backlog to measure: its consumer group on its broker's topic.
 struct LagTarget {
@@ -77,12 +76,11 @@ Q_SIGNALS:
 
 private:
     struct Shared;
-    void run(quint64 generation);
-    void joinWorker();
+    // The worker's loop: it keeps what it needs alive itself, and outlives the monitor by up to a slice.
+    static void run(std::shared_ptr<Shared> shared, QMap<QString, QString> config, quint64 generation);
 
     const QMap<QString, QString> m_config;
-    std::unique_ptr<Shared> m_shared;
-    std::thread m_thread;
+    std::shared_ptr<Shared> m_shared;
     quint64 m_generation = 0;
     bool m_running = false;
 };
