@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "amqptransport.h"
 
+#include "backgroundworkers.h"
 #include "cloudeventvalidator.h"
 
 #include <QTcpSocket>
@@ -17,7 +18,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -33,8 +33,6 @@ constexpr timeval ConnectTimeout { 10, 0 };
 constexpr timeval RpcTimeout { 10, 0 };
 constexpr timeval PollInterval { 0, 20'000 };
 constexpr auto ConfirmTimeout = std::chrono::seconds(30);
-// What the destructor waits for the worker before leaving it to finish a blocking connect on its own.
-constexpr auto StopGrace = std::chrono::seconds(2);
 // What an unset time becomes in the ingress: Go's zero time.Time, formatted with RFC3339Nano.
 const QString GoZeroTime = u"0001-01-01T00:00:00Z"_s;
 
@@ -110,15 +108,12 @@ struct AmqpTransport::Private {
     const AmqpConnection connection;
     const QString where; // "RabbitMQ at host:port", for messages
 
-    std::thread worker;
     std::mutex mutex; // guards what follows up to the worker's own state
     std::condition_variable wake;
-    std::condition_variable finished;
     std::deque<Job> queue;
     quint64 nextId = 1;
     quint64 generation = 0; // raised by cancelAll()
     bool stopping = false;
-    bool done = false;
 
     // The worker's own state.
     amqp_connection_state_t conn = nullptr;
@@ -185,9 +180,6 @@ void AmqpTransport::Private::run()
             readConfirms();
     }
     disconnect(true);
-    const std::lock_guard lock(mutex);
-    done = true;
-    finished.notify_all();
 }
 
 // Under the lock: the next job, unless it must wait for the confirms of earlier ones.
@@ -507,22 +499,16 @@ AmqpTransport::AmqpTransport(AmqpConnection connection, QObject* parent)
 {
     qRegisterMetaType<DeliveryResult>();
     d->q = this;
-    d->worker = std::thread([d = d] { d->run(); });
+    BackgroundWorkers::start([d = d] { d->run(); });
 }
 
 AmqpTransport::~AmqpTransport()
 {
-    std::unique_lock lock(d->mutex);
+    // The worker keeps its own reference to the shared state, closes the connection (or finishes a blocking connect)
+    // on its own, and never touches this object again.
+    const std::lock_guard lock(d->mutex);
     d->stopping = true;
     d->wake.notify_all();
-    // The worker keeps its own reference to the shared state: if it is still blocked in librabbitmq, it finishes
-    // alone and never touches this object again.
-    if (d->finished.wait_for(lock, StopGrace, [this] { return d->done; })) {
-        lock.unlock();
-        d->worker.join();
-    } else {
-        d->worker.detach();
-    }
 }
 
 quint64 AmqpTransport::publish(const QString& exchange, const CloudEvent& event)

@@ -45,7 +45,8 @@ class AmqpTransport : public QObject {
     Q_OBJECT
 public:
     explicit AmqpTransport(AmqpConnection connection, QObject* parent = nullptr);
-    // Waits briefly for the worker; one still blocked in connecting to an unreachable host is left to finish alone.
+    // Returns at once: the worker closes the connection, or finishes connecting, on its own (BackgroundWorkers).
+    // Publishes not yet answered are not reported any more.
     ~AmqpTransport() override;
 
     // Returns the request id that delivered() reports; ids start at 1. Routing key empty, as the ingress publishes.

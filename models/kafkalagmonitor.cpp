@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "kafkalagmonitor.h"
 
+#include "backgroundworkers.h"
 #include "kafkaclient.h"
 #include "kafkaprofile.h"
 
@@ -12,7 +13,6 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <thread>
 
 using namespace Qt::StringLiterals;
 using namespace KafkaClient;
@@ -28,41 +28,6 @@ struct KafkaLagMonitor::Shared {
 };
 
 namespace {
-
-// Workers are never joined by their monitor, so that neither stop(), start() after it, nor the destructor waits on
-// the owner's (usually the GUI) thread for a worker to notice. When the process exits, this waits for the workers
-// still running, each at most a slice and a handle's teardown from its end, before the rest is torn down; the bound
-// keeps a monitor that was never destroyed (and so never stopped) from holding the exit.
-class Workers {
-public:
-    void started()
-    {
-        const std::lock_guard lock(m_mutex);
-        ++m_running;
-    }
-    void finished()
-    {
-        const std::lock_guard lock(m_mutex);
-        --m_running;
-        m_done.notify_all();
-    }
-    ~Workers()
-    {
-        std::unique_lock lock(m_mutex);
-        m_done.wait_for(lock, std::chrono::seconds(15), [this] { return m_running == 0; });
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_done;
-    int m_running = 0;
-};
-
-Workers& workers()
-{
-    static Workers instance;
-    return instance;
-}
 
 // Blocking librdkafka calls take a timeout and cannot be cancelled, so they are made in short slices: stop()
 // then never waits for more than one slice, at the price of a re-sent request when a slice runs out.
@@ -557,13 +522,8 @@ void KafkaLagMonitor::start()
         m_shared->runGeneration = generation;
         m_shared->owner = this;
     }
-    // A worker from before stop() ends on its own once it notices, while this one starts. The thread's captures are
-    // handed to run(), so that nothing of the monitor's is left to free after finished().
-    workers().started();
-    std::thread([shared = m_shared, config = m_config, generation]() mutable {
-        run(std::move(shared), std::move(config), generation);
-        workers().finished();
-    }).detach();
+    // Never joined: a worker from before stop() ends on its own once it notices, while this one starts.
+    BackgroundWorkers::start([shared = m_shared, config = m_config, generation] { run(shared, config, generation); });
 }
 
 void KafkaLagMonitor::stop()
