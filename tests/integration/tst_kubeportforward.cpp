@@ -56,6 +56,25 @@ const QString FailingPod = u"failing-ingress-6c9d8-abcde"_s;
 const QString ForwardError = u"error forwarding port %1 to pod %2, uid : failed to connect to localhost:%1: connection "
                              u"refused"_s;
 
+// A raw HTTP request to a forward's local port: the head of the answer, or what came before the connection closed
+// (nothing, when the forward failed); nullopt when neither happened in time.
+std::optional<QByteArray> requestThrough(quint16 localPort)
+{
+    QTcpSocket local;
+    local.connectToHost(QHostAddress::LocalHost, localPort);
+    if (!local.waitForConnected(5000))
+        return std::nullopt;
+    local.write("GET /health HTTP/1.1\r\nHost: ingress\r\nConnection: close\r\n\r\n");
+    QByteArray answer;
+    const bool ended = QTest::qWaitFor(
+        [&] {
+            answer += local.readAll();
+            return local.state() == QAbstractSocket::UnconnectedState || answer.contains("\r\n\r\n");
+        },
+        20000);
+    return ended ? std::optional(answer) : std::nullopt;
+}
+
 // The kubelet's side of v4.channel.k8s.io for one port, relaying channel 0 to a loopback port. For FailingPod it
 // answers on the error channel instead, as the kubelet does when the pod's port refuses.
 class FakeKubelet : public QObject {
@@ -275,18 +294,9 @@ void TestKubePortForwardIntegration::forwardsOneConnectionPerWebSocket()
 
     const qsizetype before = m_kubelet->requests.size();
     for (int i = 0; i < 2; ++i) {
-        QTcpSocket local;
-        local.connectToHost(QHostAddress::LocalHost, forward.localPort());
-        QVERIFY(local.waitForConnected(5000));
-        local.write("GET /health HTTP/1.1\r\nHost: ingress\r\nConnection: close\r\n\r\n");
-        QByteArray answer;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                answer += local.readAll();
-                return local.state() == QAbstractSocket::UnconnectedState || answer.contains("\r\n\r\n");
-            },
-            20000));
-        QVERIFY2(answer.startsWith("HTTP/1.1 "), answer.constData());
+        const auto answer = requestThrough(forward.localPort());
+        QVERIFY(answer);
+        QVERIFY2(answer->startsWith("HTTP/1.1 "), answer->constData());
     }
     QCOMPARE(m_kubelet->requests.size(), before + 2);
     const QString expected = u"/portForward/"_s + Eventing + u'/' + PodName + u"?port="_s + QString::number(m_podPort);
@@ -319,24 +329,15 @@ void TestKubePortForwardIntegration::checksTheCertificateAgainstTlsServerName()
     QVERIFY(ready.wait(20000));
 
     const qsizetype before = m_kubelet->requests.size();
-    QTcpSocket local;
-    local.connectToHost(QHostAddress::LocalHost, forward.localPort());
-    QVERIFY(local.waitForConnected(5000));
-    local.write("GET /health HTTP/1.1\r\nHost: ingress\r\nConnection: close\r\n\r\n");
-    QByteArray answer;
-    QVERIFY(QTest::qWaitFor(
-        [&] {
-            answer += local.readAll();
-            return local.state() == QAbstractSocket::UnconnectedState || answer.contains("\r\n\r\n");
-        },
-        20000));
+    const auto answer = requestThrough(forward.localPort());
+    QVERIFY(answer);
     if (accepted) {
-        QVERIFY2(answer.startsWith("HTTP/1.1 "), answer.constData());
+        QVERIFY2(answer->startsWith("HTTP/1.1 "), answer->constData());
         QVERIFY2(connectionFailed.isEmpty(), qPrintable(connectionFailed.value(0).value(0).toString()));
         QCOMPARE(m_kubelet->requests.size(), before + 1);
         return;
     }
-    QVERIFY(answer.isEmpty());
+    QVERIFY(answer->isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(connectionFailed.size(), 1, 20000);
     const QString error = connectionFailed.constFirst().constFirst().toString();
     QVERIFY2(error.startsWith(u"The port-forward to pod "_s + Eventing + u'/' + PodName), qPrintable(error));
