@@ -18,7 +18,7 @@ tests/harness/kube/fetch-crds.sh
 echo "== brokers: Kafka's jars for the integration tests (fetched once with Maven, then cached)"
 tests/harness/kafka/fetch-kafka.sh
 echo "== conformance: the CloudEvents Go SDK receiver (built once, then cached)"
-tests/conformance/build-cereceiver.sh
+tests/conformance/build-go-tool.sh cereceiver
 echo "== cesql: the CloudEvents SQL TCK from the sdk-go sql/v2 module (fetched once, then cached)"
 tests/harness/fetch-cesql-tck.sh
 

@@ -26,9 +26,11 @@ bool CeReceiver::start(QString* error)
     if (binary.isEmpty()) {
         QProcess build;
         build.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        build.start(u"bash"_s, { QStringLiteral(MESHSCOPE_SOURCE_DIR "/tests/conformance/build-cereceiver.sh") });
+        build.start(
+            u"bash"_s, { QStringLiteral(MESHSCOPE_SOURCE_DIR "/tests/conformance/build-go-tool.sh"), u"cereceiver"_s });
         if (!build.waitForFinished(600'000) || build.exitStatus() != QProcess::NormalExit || build.exitCode() != 0) {
-            *error = u"tests/conformance/build-cereceiver.sh failed (see its output above); set MESHSCOPE_CERECEIVER "
+            *error = u"tests/conformance/build-go-tool.sh cereceiver failed (see its output above); set "
+                     u"MESHSCOPE_CERECEIVER "
                      u"to a built cereceiver to skip the build"_s;
             return false;
         }

@@ -11,7 +11,7 @@
 #include <optional>
 
 // The CloudEvents Go SDK's HTTP receiver (tests/conformance/cereceiver), code no one here wrote: built once by
-// tests/conformance/build-cereceiver.sh (about 20 s, then milliseconds), or taken from MESHSCOPE_CERECEIVER, and run
+// tests/conformance/build-go-tool.sh (about 20 s, then milliseconds), or taken from MESHSCOPE_CERECEIVER, and run
 // on a free loopback port. Every request it decoded becomes one record (a JSON object: path, attributes with their Go
 // types, data), in arrival order.
 class CeReceiver : public QObject {

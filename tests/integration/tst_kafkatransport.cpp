@@ -28,7 +28,7 @@ using Kind = CloudEvent::DataKind;
 
 namespace {
 
-// Exit status of build-cekafkareader.sh when Go or a module is not to be had here: the test skips.
+// Exit status of build-go-tool.sh when Go or a module is not to be had here: the test skips.
 constexpr int readerUnavailable = 2;
 
 CloudEvent minimalEvent()
@@ -100,14 +100,16 @@ void TestKafkaTransportIntegration::initTestCase()
         // Builds once (about 30 s, Sarama and the SDK fetched through the Go module proxy), then milliseconds.
         QProcess build;
         build.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        build.start(u"bash"_s, { QStringLiteral(MESHSCOPE_SOURCE_DIR "/tests/conformance/build-cekafkareader.sh") });
-        QVERIFY2(build.waitForFinished(600000), "build-cekafkareader.sh did not finish within 10 minutes");
+        build.start(u"bash"_s,
+            { QStringLiteral(MESHSCOPE_SOURCE_DIR "/tests/conformance/build-go-tool.sh"), u"cekafkareader"_s });
+        QVERIFY2(build.waitForFinished(600000), "build-go-tool.sh cekafkareader did not finish within 10 minutes");
         const QList<QByteArray> lines = build.readAllStandardOutput().trimmed().split('\n');
         if (build.exitStatus() == QProcess::NormalExit && build.exitCode() == readerUnavailable)
             QSKIP("the CloudEvents Go SDK's Kafka reader cannot be built here: no Go toolchain, or the Go module "
-                  "proxy does not serve its modules (build-cekafkareader.sh said why above)");
+                  "proxy does not serve its modules (build-go-tool.sh said why above)");
         QVERIFY2(build.exitStatus() == QProcess::NormalExit && build.exitCode() == 0,
-            "tests/conformance/build-cekafkareader.sh failed (see its output above); set MESHSCOPE_CEKAFKAREADER to "
+            "tests/conformance/build-go-tool.sh cekafkareader failed (see its output above); set "
+            "MESHSCOPE_CEKAFKAREADER to "
             "a built cekafkareader to skip the build");
         m_reader = QString::fromLocal8Bit(lines.constLast());
     }
