@@ -10,6 +10,7 @@
 # Exit status: 0 built or reused; 2 the Go toolchain or a module is not to be had on this machine (the tests that can
 # do without skip); 1 anything else (a build error: the tests fail).
 set -euo pipefail
+source "$(dirname "$0")/../cachelock.sh"
 
 tool=${1:?usage: build-go-tool.sh <tool>}
 src=$(cd "$(dirname "$0")/$tool" && pwd)
@@ -19,23 +20,10 @@ hash=$(cat "$src/main.go" "$src/go.mod" "$src/go.sum" | sha256sum | cut -c1-16)
 out=$cache/$tool-$hash/$tool
 log() { echo "build-go-tool $tool: $*" >&2; }
 
-if [ -x "$out" ]; then
-    log "reusing $out"
-    echo "$out"
-    exit 0
-fi
+reuse_if test -x "$out"
 command -v go >/dev/null || { log "no Go toolchain on PATH"; exit 2; }
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod GOWORK=off CGO_ENABLED=0 GOMODCACHE=$cache/gomodcache
-mkdir -p "$cache"
-exec 9>"$cache/.lock"
-flock 9
-if [ -x "$out" ]; then
-    echo "$out"
-    exit 0
-fi
-start=$SECONDS
-staging=$(mktemp -d "$cache/.incoming.XXXXXX")
-trap 'rm -rf "$staging"' EXIT
+lock_and_stage "$cache" test -x "$out"
 # Building from a copy keeps the checkout clean: the go command may touch go.sum.
 cp "$src/main.go" "$src/go.mod" "$src/go.sum" "$staging/"
 log "go mod download ($(sed -n 's/^\(require \|\t\)\(github.com\/cloudevents\/sdk-go\/[^ ]* v[^ ]*\).*/\2/p' "$src/go.mod" | paste -sd ' '))"

@@ -10,6 +10,7 @@
 # the newest tagged version the module proxy serves here, which therefore has none: the script says so and fails
 # rather than let a test check nothing.
 set -euo pipefail
+source "$(dirname "$0")/../cachelock.sh"
 
 path=github.com/cloudevents/conformance
 # version h1-sum: checked here, so the go command is not asked to consult the checksum database.
@@ -18,24 +19,11 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/meshscope/conformance
 out=$cache/ce-conformance-$version
 log() { echo "fetch-conformance: $*" >&2; }
 
-if [ -f "$out/format/json/valid-events.json" ]; then
-    log "reusing $out"
-    echo "$out"
-    exit 0
-fi
+reuse_if test -f "$out/format/json/valid-events.json"
 command -v go >/dev/null || { log "no Go toolchain on PATH: cannot fetch $path"; exit 1; }
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod GOMODCACHE=$cache/gomodcache
 export GONOSUMDB=${GONOSUMDB:+$GONOSUMDB,}$path
-mkdir -p "$cache"
-exec 9>"$cache/.lock"
-flock 9
-if [ -f "$out/format/json/valid-events.json" ]; then
-    echo "$out"
-    exit 0
-fi
-start=$SECONDS
-staging=$(mktemp -d "$cache/.incoming.XXXXXX")
-trap 'rm -rf "$staging"' EXIT
+lock_and_stage "$cache" test -f "$out/format/json/valid-events.json"
 cd "$cache"
 log "go mod download $path@$version"
 json=$(go mod download -json "$path@$version" || true)

@@ -3,6 +3,7 @@
 # test/tck) with `go mod download`, or reuses the copy already in the cache. Progress goes to stderr; the last line
 # on stdout is the folder of the TCK's *.yaml files. Safe to run again and concurrently; milliseconds when warm.
 set -euo pipefail
+source "$(dirname "$0")/../cachelock.sh"
 
 # module version h1-sum: checked here, so the go command is not asked to consult the checksum database.
 module="github.com/cloudevents/sdk-go/sql/v2 v2.16.2 h1:ufWHXiH1ZVd0WDbzTX9Nod9Sdq5wcnaqyL0iA1fBwYs="
@@ -19,16 +20,7 @@ fi
 command -v go >/dev/null || { log "no Go toolchain on PATH: cannot fetch the CESQL TCK"; exit 1; }
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod GOMODCACHE=$cache/gomodcache
 export GONOSUMDB=${GONOSUMDB:+$GONOSUMDB,}$path
-mkdir -p "$cache"
-exec 9>"$cache/.lock"
-flock 9
-if [ -d "$out" ]; then
-    echo "$out"
-    exit 0
-fi
-start=$SECONDS
-staging=$(mktemp -d "$cache/.incoming.XXXXXX")
-trap 'rm -rf "$staging"' EXIT
+lock_and_stage "$cache" test -d "$out"
 cd "$cache"
 log "go mod download $path@$version"
 json=$(go mod download -json "$path@$version")

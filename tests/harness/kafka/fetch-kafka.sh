@@ -11,6 +11,7 @@
 # Environment: MESHSCOPE_KAFKA_VERSION overrides the pinned version (Kafka 4 needs Java 17; 3.9.1 is the newest
 # that librdkafka < 2.6.1 can authenticate to with SCRAM); MAVEN_OPTS and ~/.m2 are the caller's.
 set -euo pipefail
+source "$(dirname "$0")/../../cachelock.sh"
 
 kafka_version=${MESHSCOPE_KAFKA_VERSION:-4.1.2}
 # The log4j2 version that kafka_2.13 itself depends on: the binding must match log4j-core.
@@ -34,17 +35,7 @@ if ready; then
 fi
 command -v mvn >/dev/null || { log "no mvn on PATH (Debian package maven): cannot fetch Kafka"; exit 1; }
 command -v java >/dev/null || { log "no java on PATH (Debian package openjdk-17-jre-headless)"; exit 1; }
-mkdir -p "$cache"
-exec 9>"$cache/.lock"
-flock 9
-# Another process may have fetched them while this one waited for the lock.
-if ready; then
-    echo "$out"
-    exit 0
-fi
-start=$SECONDS
-staging=$(mktemp -d "$cache/.incoming.XXXXXX")
-trap 'rm -rf "$staging"' EXIT
+lock_and_stage "$cache" ready
 cat >"$staging/pom.xml" <<EOF
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>

@@ -7,6 +7,7 @@
 # Module zips leave out symbolic links: serving's certificate, image, ingress and serverlessservice CRDs, links
 # to knative.dev/networking and caching in the repository, do not arrive; no test needs them.
 set -euo pipefail
+source "$(dirname "$0")/../../cachelock.sh"
 
 # module version h1-sum: the sum is checked here because the proxy's checksum database does not answer for every
 # version (the Kafka broker's), so the go command is told not to ask it for these three.
@@ -32,16 +33,7 @@ fi
 command -v go >/dev/null || { log "no Go toolchain on PATH: cannot fetch Knative's CRDs"; exit 1; }
 export GOTOOLCHAIN=local
 export GONOSUMDB=${GONOSUMDB:+$GONOSUMDB,}knative.dev/eventing,knative.dev/serving,knative.dev/eventing-kafka-broker
-mkdir -p "$cache"
-exec 9>"$cache/.lock"
-flock 9
-if [ -d "$out" ]; then
-    echo "$out"
-    exit 0
-fi
-start=$SECONDS
-staging=$(mktemp -d "$cache/.incoming.XXXXXX")
-trap 'rm -rf "$staging"' EXIT
+lock_and_stage "$cache" test -d "$out"
 cd "$cache"
 for entry in "${modules[@]}"; do
     read -r path version sum <<<"$entry"
