@@ -19,7 +19,8 @@ struct HistoryEntry {
     enum class State { Pending, Delivered, Failed };
 
     // A bulk send is one entry, however many events it sent: what it expanded (the composer's template and target),
-    // how, and its outcome. Its event is the template's first expansion.
+    // how, and its outcome. Its event is the template's first expansion ({{seq}} 1), made again for the entry: random
+    // placeholders and {{uuid}} may differ from what was sent.
     struct Bulk {
         SavedEvent source;
         qint64 count = 0;
